@@ -1,0 +1,56 @@
+/**
+ * meshwork for Node: `createMeshNode` builds a libp2p peer (TCP, WebSockets,
+ * WebRTC, circuit relay) and joins the mesh through its bootstrap peers.
+ *
+ * @example
+ * ```ts
+ * import { createMeshNode } from 'meshwork/node'
+ *
+ * const node = await createMeshNode({ bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...'] })
+ * node.serve('echo', async (input) => input)
+ * console.log(await node.request('echo', { hi: 1 }))
+ * await node.stop()
+ * ```
+ */
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { createLibp2p } from 'libp2p'
+import { createMesh } from '../src/mesh-node.ts'
+import { libp2pOptions } from './libp2p-options.ts'
+import type { MeshInit, MeshNode } from '../src/types.ts'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Libp2pOptions } from 'libp2p'
+
+export * from '../src/index.ts'
+
+export interface NodeMeshInit extends MeshInit {
+  /** Multiaddrs to listen on; by default TCP on `host`:`port`, plus WebSockets for a relay */
+  listen?: string[]
+  /** Interface to listen on. Default 127.0.0.1; use 0.0.0.0 to join other machines */
+  host?: string
+  /** TCP port. Default 0 (any free port) */
+  port?: number
+  /** WebSocket port of a relay, for browsers. Default 0 (any free port) */
+  wsPort?: number
+  /** `'memory'` runs over the in-process memory transport (tests of many peers) */
+  transport?: 'network' | 'memory'
+  /** WebRTC links to browser tabs. Default true */
+  webrtc?: boolean
+  /** The peer's identity; a fresh Ed25519 key by default */
+  privateKey?: PrivateKey
+  /** Connections held at most. Default 512 */
+  maxConnections?: number
+  /** Extra libp2p options, applied over meshwork's */
+  libp2p?: Partial<Libp2pOptions<any>>
+}
+
+/** Starts a mesh peer on Node. */
+export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode> {
+  const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
+  const libp2p = await createLibp2p(libp2pOptions(init, privateKey))
+  try {
+    return await createMesh({ libp2p, privateKey }, init)
+  } catch (err) {
+    await libp2p.stop()
+    throw err
+  }
+}

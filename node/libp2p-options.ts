@@ -1,0 +1,77 @@
+/**
+ * libp2p configuration of a Node peer: TCP and WebSockets (browsers reach
+ * relays and Node peers over them), WebRTC (direct links to browser tabs,
+ * signalled through a relay), circuit relay v2, noise, yamux, identify,
+ * ping and gossipsub. In-process tests use the memory transport instead.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { memory } from '@libp2p/memory'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webRTC } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
+import { gossipsub } from '@libp2p/gossipsub'
+import type { NodeMeshInit } from './index.ts'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Libp2pOptions } from 'libp2p'
+
+/** Reservations a relay holds at most (one per peer it introduces). */
+const RELAY_MAX_RESERVATIONS = 4096
+
+export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey): Libp2pOptions<any> {
+  const relay = init.role === 'relay'
+  const memoryOnly = init.transport === 'memory'
+  const transports: NonNullable<Libp2pOptions['transports']> = memoryOnly
+    ? [memory(), circuitRelayTransport()]
+    : [tcp(), webSockets(), circuitRelayTransport()]
+  if (!memoryOnly && init.webrtc !== false) {
+    transports.push(webRTC())
+  }
+  const listen = init.listen ?? defaultListen(init)
+  const services: Record<string, any> = {
+    identify: identify(),
+    ping: ping(),
+    pubsub: gossipsub(gossipsubOptions())
+  }
+  if (relay) {
+    services.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: RELAY_MAX_RESERVATIONS,
+        // relayed links carry gossip and signalling for browsers; don't cut them
+        applyDefaultLimit: false
+      }
+    })
+  }
+  return {
+    privateKey,
+    addresses: { listen },
+    transports,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections: init.maxConnections ?? 512 },
+    services,
+    ...init.libp2p
+  }
+}
+
+function defaultListen (init: NodeMeshInit): string[] {
+  if (init.transport === 'memory') {
+    return [`/memory/${crypto.randomUUID()}`]
+  }
+  const host = init.host ?? '127.0.0.1'
+  const port = init.port ?? 0
+  if (init.role === 'relay') {
+    const wsPort = init.wsPort ?? 0
+    return [`/ip4/${host}/tcp/${port}`, `/ip4/${host}/tcp/${wsPort}/ws`]
+  }
+  const listen = [`/ip4/${host}/tcp/${port}`]
+  if (init.webrtc !== false) {
+    // reachable by browsers: a relay reservation for signalling, then WebRTC
+    listen.push('/p2p-circuit', '/webrtc')
+  }
+  return listen
+}

@@ -1,0 +1,165 @@
+/**
+ * A task channel: one long-lived libp2p stream between two peers that carries
+ * the frames of many tasks. Frames queued in the same tick go out in one
+ * write (coalescing), and the writer waits for `drain` when the stream's
+ * buffer is full.
+ */
+import { Uint8ArrayList } from 'uint8arraylist'
+import { ProtocolError } from '../errors.ts'
+import { encodeFrame, FrameDecoder } from '../wire/frame.ts'
+import type { Frame, FrameInit } from '../wire/frame.ts'
+import type { Stream } from '@libp2p/interface'
+
+/** Queued bytes above which producers should wait (see `whenWritable`). */
+const HIGH_WATER_BYTES = 1024 * 1024
+
+export interface TaskChannelInit {
+  stream: Stream
+  remotePeer: string
+  maxFrameBytes: number
+  /** Encoded bytes queued beyond this reset the channel: the peer is not reading */
+  maxBufferedBytes: number
+  onFrame(frame: Frame, channel: TaskChannel): void
+  onClose(channel: TaskChannel, err?: Error): void
+}
+
+export class TaskChannel {
+  readonly remotePeer: string
+  readonly direction: 'inbound' | 'outbound'
+  /** Moving average of how long a frame waits between `send` and the wire */
+  sendDelayMs = 0
+  private readonly stream: Stream
+  private readonly decoder: FrameDecoder
+  private readonly init: TaskChannelInit
+  private pending: Uint8Array[] = []
+  private pendingBytes = 0
+  private pendingSince = 0
+  private flushScheduled = false
+  private waitingForDrain = false
+  private writableWaiters: Array<() => void> = []
+  private closed = false
+
+  constructor (init: TaskChannelInit) {
+    this.init = init
+    this.stream = init.stream
+    this.remotePeer = init.remotePeer
+    this.direction = init.stream.direction
+    this.decoder = new FrameDecoder({ maxFrameBytes: init.maxFrameBytes })
+    this.stream.addEventListener('message', (evt) => { this.receive(evt.data) })
+    this.stream.addEventListener('close', (evt) => { this.onStreamClose(evt.error) })
+    this.stream.addEventListener('drain', () => {
+      this.waitingForDrain = false
+      this.flush()
+    })
+  }
+
+  get isOpen (): boolean {
+    return !this.closed && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
+  }
+
+  /** Queues a frame; it is written with the others of this tick. */
+  send (frame: FrameInit): void {
+    if (!this.isOpen) {
+      return
+    }
+    const bytes = encodeFrame(frame)
+    if (this.pending.length === 0) {
+      this.pendingSince = performance.now()
+    }
+    this.pending.push(bytes)
+    this.pendingBytes += bytes.byteLength
+    if (this.pendingBytes > this.init.maxBufferedBytes) {
+      this.abort(new ProtocolError('peer is not reading its task channel', { peerId: this.remotePeer }))
+      return
+    }
+    if (!this.flushScheduled && !this.waitingForDrain) {
+      this.flushScheduled = true
+      queueMicrotask(() => {
+        this.flushScheduled = false
+        this.flush()
+      })
+    }
+  }
+
+  /** Resolves once the queue is below its high-water mark. */
+  async whenWritable (): Promise<void> {
+    if (this.pendingBytes < HIGH_WATER_BYTES || this.closed) {
+      return
+    }
+    await new Promise<void>(resolve => { this.writableWaiters.push(resolve) })
+  }
+
+  /** Closes the channel gracefully after queued frames are written. */
+  async close (): Promise<void> {
+    this.flush()
+    try {
+      await this.stream.close()
+    } catch {
+      this.stream.abort(new Error('close failed'))
+    }
+  }
+
+  abort (err: Error): void {
+    this.pending = []
+    this.pendingBytes = 0
+    this.stream.abort(err)
+  }
+
+  private flush (): void {
+    if (this.pending.length === 0 || this.waitingForDrain || !this.isOpen) {
+      return
+    }
+    const frames = this.pending
+    this.pending = []
+    this.pendingBytes = 0
+    this.sendDelayMs += (performance.now() - this.pendingSince - this.sendDelayMs) * 0.2
+    const data = frames.length === 1 ? frames[0] : new Uint8ArrayList(...frames)
+    try {
+      if (!this.stream.send(data)) {
+        this.waitingForDrain = true
+      }
+    } catch (err: any) {
+      this.abort(err)
+      return
+    }
+    this.releaseWriters()
+  }
+
+  private releaseWriters (): void {
+    if (this.writableWaiters.length === 0) {
+      return
+    }
+    const waiters = this.writableWaiters
+    this.writableWaiters = []
+    for (const resolve of waiters) {
+      resolve()
+    }
+  }
+
+  private receive (data: Uint8Array | Uint8ArrayList): void {
+    let frames: Frame[]
+    try {
+      frames = this.decoder.push(data)
+    } catch (err: any) {
+      this.abort(err)
+      return
+    }
+    for (const frame of frames) {
+      if (this.closed) {
+        return
+      }
+      this.init.onFrame(frame, this)
+    }
+  }
+
+  private onStreamClose (err?: Error): void {
+    if (this.closed) {
+      return
+    }
+    this.closed = true
+    this.pending = []
+    this.pendingBytes = 0
+    this.releaseWriters()
+    this.init.onClose(this, err)
+  }
+}

@@ -1,0 +1,72 @@
+/** Protocol ids and topics (versioned; see DESIGN.md "The protocol"). */
+export const TASK_PROTOCOL = '/meshwork/task/1.0.0'
+export const PRESENCE_PROTOCOL = '/meshwork/presence/1.0.0'
+export const PRESENCE_TOPIC = 'meshwork/1/presence'
+export const SERVICE_TOPIC_PREFIX = 'meshwork/1/svc/'
+export const APP_TOPIC_PREFIX = 'meshwork/1/app/'
+
+/** Domain separation for signed announcements. */
+export const ANNOUNCEMENT_SIGNING_DOMAIN = 'meshwork/1/announcement'
+
+// ---- presence and liveness ----
+
+/** Slow refresh of a peer's own announcement. */
+export const DEFAULT_PRESENCE_INTERVAL_MS = 5_000
+/**
+ * The refresh stretches by this much per known peer, so the whole mesh
+ * publishes at a roughly constant rate and each peer's cost stays flat.
+ */
+export const PRESENCE_STRETCH_PER_PEER_MS = 100
+/** An announcement expires after this many of its refresh intervals. */
+export const PRESENCE_EXPIRY_INTERVALS = 3
+/** Keepalive on a task channel while tasks are in flight. */
+export const DEFAULT_KEEPALIVE_INTERVAL_MS = 500
+/** No keepalive answer for this long: the peer is suspect and its tasks move. */
+export const DEFAULT_SUSPECT_TIMEOUT_MS = 1_500
+/** Suspect for this long without coming back: the peer is dead. */
+export const DEFAULT_DEAD_TIMEOUT_MS = 10_000
+/** A worker cancels a requester's tasks after this long without its keepalives. */
+export const DEFAULT_REQUESTER_TIMEOUT_MS = 10_000
+/** How many recently dead peers an announcement carries. */
+export const MAX_GONE_PIGGYBACK = 16
+/** Weight of a new sample in round-trip and latency averages. */
+export const EWMA_ALPHA = 0.2
+/** Direct connections a peer keeps to others it learns of, beyond the relay. */
+export const DEFAULT_MIN_CONNECTIONS = 6
+/** Peers in the table at most; the stalest non-connected entries go first. */
+export const MAX_PEER_TABLE_SIZE = 10_000
+
+// ---- calls ----
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+export const DEFAULT_STREAM_TIMEOUT_MS = 300_000
+export const DEFAULT_MAX_ATTEMPTS = 3
+export const DEFAULT_STALL_TIMEOUT_MS = 5_000
+/** How long a broadcast claim waits for offers before announcing again. */
+export const DEFAULT_CLAIM_ROUND_MS = 1_000
+/** Chunks a worker may send before the caller grants more. */
+export const DEFAULT_STREAM_WINDOW = 256
+/** Chunk bytes a caller keeps to resume a stream on another worker. */
+export const DEFAULT_RESUME_BUFFER_BYTES = 8 * 1024 * 1024
+/** Calls one node may have in flight at once. */
+export const DEFAULT_MAX_CALLS = 10_000
+
+// ---- workers ----
+
+export const DEFAULT_CONCURRENCY = 16
+/** Tasks a service queues beyond its concurrency before refusing. */
+export const DEFAULT_QUEUE_PER_SLOT = 64
+/** How long an offer reserves a slot while the requester decides. */
+export const OFFER_RESERVATION_MS = 1_000
+
+// ---- wire ----
+
+/** Largest frame either side accepts on a task channel. */
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024
+/** Largest announcement or presence table accepted. */
+export const MAX_ANNOUNCEMENT_BYTES = 16 * 1024
+export const MAX_PRESENCE_TABLE_BYTES = 4 * 1024 * 1024
+/** Encoded frames queued on a channel beyond this reset it (the peer is not reading). */
+export const MAX_CHANNEL_BUFFER_BYTES = 16 * 1024 * 1024
+/** Inbound task streams per connection. */
+export const MAX_TASK_STREAMS_PER_CONNECTION = 4

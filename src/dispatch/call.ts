@@ -1,0 +1,176 @@
+/**
+ * One call this node made: its attempts, and what the caller has received.
+ * A call ends exactly once, with a value, the end of its stream, or an
+ * error; chunks reach the reader once each, in order.
+ */
+import { AbortError } from '../errors.ts'
+import { Fifo } from '../util/fifo.ts'
+import type { TaskChannel } from '../channel/task-channel.ts'
+import type { Balancer } from './balancers.ts'
+import type { EncodedPayload } from '../wire/payload.ts'
+import type { Payload } from '../wire/generated/frames.js'
+
+export interface CallInit {
+  id: string
+  service: string
+  input: EncodedPayload
+  streaming: boolean
+  deadline: number
+  maxAttempts: number
+  balancer: Balancer
+  broadcast: boolean
+  window: number
+  stallTimeoutMs: number
+  maxResumeBytes: number
+  model?: string
+  preferPeer?: string
+  /** Only this worker may run the task (fan-out) */
+  pinned?: string
+  token?: Uint8Array
+}
+
+export class Call {
+  readonly init: CallInit
+  readonly id: string
+  readonly service: string
+  readonly tried = new Set<string>()
+  attempt = 0
+  worker?: string
+  channel?: TaskChannel
+  dispatchedAt = 0
+  lastActivityAt = 0
+  lastError?: Error
+  /** Set while the task waits for a worker to offer */
+  claiming = false
+  /** Why the previous attempt was abandoned, for the failover event */
+  movedFrom?: { peerId: string, reason: string, since: number }
+
+  /** Chunks accepted so far: the next expected sequence number */
+  received = 0
+  /** Chunks the current attempt may still send */
+  creditLeft = 0
+  private consumedSinceGrant = 0
+  /** Accepted chunks, kept (up to a bound) for a resumed attempt */
+  readonly kept: Payload[] = []
+  private keptBytes = 0
+  private resumable = true
+
+  private readonly buffer = new Fifo<unknown>()
+  private waiter?: () => void
+  private ended = false
+  private failure?: Error
+  private value: unknown
+  private readonly settledPromise: Promise<unknown>
+  private resolveSettled!: (value: unknown) => void
+  private rejectSettled!: (err: Error) => void
+  settled = false
+
+  constructor (init: CallInit) {
+    this.init = init
+    this.id = init.id
+    this.service = init.service
+    this.settledPromise = new Promise((resolve, reject) => {
+      this.resolveSettled = resolve
+      this.rejectSettled = reject
+    })
+    // a unary caller may never await a failed call's promise before it rejects
+    this.settledPromise.catch(() => {})
+  }
+
+  /** Resolves with the value (unary), or once the stream ended; rejects on failure. */
+  get result (): Promise<unknown> {
+    return this.settledPromise
+  }
+
+  /** Whether a resumed attempt can be given every chunk the caller has. */
+  get canResume (): boolean {
+    return this.resumable
+  }
+
+  /** Credit to grant a new attempt: the window less what the reader has not taken. */
+  freshCredit (): number {
+    this.consumedSinceGrant = 0
+    this.creditLeft = Math.max(this.init.window - this.buffer.length, 0)
+    return this.creditLeft
+  }
+
+  /** Accepts the next chunk (already checked to be in sequence). */
+  accept (chunk: unknown, raw: Payload): void {
+    this.received++
+    this.creditLeft--
+    if (this.resumable) {
+      this.keptBytes += raw.data.byteLength
+      if (this.keptBytes > this.init.maxResumeBytes) {
+        // past the bound a new attempt could not be told all the caller has
+        this.resumable = false
+        this.kept.length = 0
+      } else {
+        this.kept.push(raw)
+      }
+    }
+    this.buffer.push(chunk)
+    this.wake()
+  }
+
+  succeed (value: unknown): void {
+    if (this.settled) {
+      return
+    }
+    this.settled = true
+    this.ended = true
+    this.value = value
+    this.resolveSettled(value)
+    this.wake()
+  }
+
+  fail (err: Error): void {
+    if (this.settled) {
+      return
+    }
+    this.settled = true
+    this.failure = err
+    this.rejectSettled(err)
+    this.wake()
+  }
+
+  /**
+   * The reader takes the next chunk. Returns how much credit to grant the
+   * worker now (0 for none).
+   */
+  async take (): Promise<{ done: boolean, value?: unknown, grant: number }> {
+    while (true) {
+      if (this.buffer.length > 0) {
+        const value = this.buffer.shift()
+        let grant = 0
+        if (!this.settled && ++this.consumedSinceGrant >= Math.max(1, this.init.window >> 1)) {
+          grant = this.consumedSinceGrant
+          this.consumedSinceGrant = 0
+          this.creditLeft += grant
+        }
+        return { done: false, value, grant }
+      }
+      if (this.failure != null) {
+        throw this.failure
+      }
+      if (this.ended) {
+        return { done: true, value: this.value, grant: 0 }
+      }
+      await new Promise<void>(resolve => { this.waiter = resolve })
+    }
+  }
+
+  /** Whether the reader holds everything the worker may send (so silence is not a stall). */
+  get readerBehind (): boolean {
+    return this.creditLeft <= 0
+  }
+
+  abortError (): Error {
+    return new AbortError('the call was aborted')
+  }
+
+  private wake (): void {
+    const waiter = this.waiter
+    this.waiter = undefined
+    waiter?.()
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Broadcast claims (pull-based dispatch). A requester that knows no worker
+ * for a service, or is asked to, announces the task on
+ * `meshwork/1/svc/<service>`; workers with a free slot reserve it and offer
+ * over a direct task channel; the requester grants the task to the first
+ * offer (see Requester.onOffer). Busy workers stay silent.
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { SERVICE_TOPIC_PREFIX } from '../constants.ts'
+import { KIND_OFFER } from '../wire/frame.ts'
+import { Claim } from '../wire/generated/presence.js'
+import type { Call } from './call.ts'
+import type { Channels } from '../channel/channels.ts'
+import type { WorkerRuntime } from '../worker/worker.ts'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
+
+const MAX_CLAIM_BYTES = 4096
+/** Service topics a relay follows on behalf of others, at most. */
+const MAX_WATCHED_SERVICES = 1_000
+
+export interface ClaimsInit {
+  libp2p: Libp2p
+  pubsub: GossipSub
+  worker: WorkerRuntime
+  channels: Channels
+  log: Logger
+}
+
+export class Claims {
+  private readonly init: ClaimsInit
+  private readonly selfId: string
+  private readonly served = new Set<string>()
+  private readonly watched = new Set<string>()
+
+  constructor (init: ClaimsInit) {
+    this.init = init
+    this.selfId = init.libp2p.peerId.toString()
+  }
+
+  start (): void {
+    this.init.pubsub.addEventListener('message', this.onMessage)
+  }
+
+  stop (): void {
+    this.init.pubsub.removeEventListener('message', this.onMessage)
+    for (const service of new Set([...this.served, ...this.watched])) {
+      this.leave(service)
+    }
+    this.served.clear()
+    this.watched.clear()
+  }
+
+  /** Follows the topics of the services this node serves. */
+  servicesChanged (): void {
+    const now = new Set<string>()
+    for (const slot of this.init.worker.slots()) {
+      now.add(slot.name)
+    }
+    for (const service of now) {
+      if (!this.served.has(service)) {
+        this.served.add(service)
+        this.join(service)
+      }
+    }
+    for (const service of [...this.served]) {
+      if (!now.has(service)) {
+        this.served.delete(service)
+        if (!this.watched.has(service)) {
+          this.leave(service)
+        }
+      }
+    }
+  }
+
+  /** A relay joins the topics of services it hears of, so claims can cross it. */
+  watch (service: string): void {
+    if (this.watched.has(service) || this.watched.size >= MAX_WATCHED_SERVICES) {
+      return
+    }
+    this.watched.add(service)
+    if (!this.served.has(service)) {
+      this.join(service)
+    }
+  }
+
+  async publish (call: Call): Promise<void> {
+    const addrs = this.init.libp2p.getMultiaddrs().slice(0, 16).map(ma => ma.bytes)
+    await this.init.pubsub.publish(SERVICE_TOPIC_PREFIX + call.service, Claim.encode({ task: call.id, addrs }))
+  }
+
+  private join (service: string): void {
+    const topic = SERVICE_TOPIC_PREFIX + service
+    this.init.pubsub.topicValidators.set(topic, (_peer, msg) => validate(msg) as any)
+    this.init.pubsub.subscribe(topic)
+  }
+
+  private leave (service: string): void {
+    const topic = SERVICE_TOPIC_PREFIX + service
+    this.init.pubsub.unsubscribe(topic)
+    this.init.pubsub.topicValidators.delete(topic)
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (!msg.topic.startsWith(SERVICE_TOPIC_PREFIX) || msg.type !== 'signed') {
+      return
+    }
+    const service = msg.topic.slice(SERVICE_TOPIC_PREFIX.length)
+    const requester = msg.from.toString()
+    if (requester === this.selfId || !this.served.has(service)) {
+      return
+    }
+    let claim: Claim
+    try {
+      claim = Claim.decode(msg.data, { limits: { addrs: 32 } })
+    } catch {
+      return
+    }
+    if (!this.init.worker.reserve(service, requester, claim.task)) {
+      return
+    }
+    void this.offer(msg.from, service, claim)
+  }
+
+  private async offer (requester: PeerId, service: string, claim: Claim): Promise<void> {
+    const multiaddrs = []
+    for (const bytes of claim.addrs) {
+      try { multiaddrs.push(multiaddr(bytes)) } catch {}
+    }
+    try {
+      await this.init.libp2p.peerStore.merge(requester, { multiaddrs })
+      const channel = await this.init.channels.get(requester.toString(), { signal: AbortSignal.timeout(5_000) })
+      const slot = [...this.init.worker.slots()].find(s => s.name === service)
+      channel.send({
+        kind: KIND_OFFER,
+        task: claim.task,
+        service,
+        load: this.init.worker.load,
+        capacity: slot?.concurrency ?? 1
+      })
+    } catch (err: any) {
+      this.init.log('could not offer %s to %p: %s', claim.task, requester, err.message)
+    }
+  }
+}
+
+function validate (msg: Message): 'accept' | 'reject' {
+  if (msg.type !== 'signed' || msg.data.byteLength > MAX_CLAIM_BYTES) {
+    return 'reject'
+  }
+  try {
+    const claim = Claim.decode(msg.data, { limits: { addrs: 32 } })
+    return claim.task.length > 0 && claim.task.length <= 128 ? 'accept' : 'reject'
+  } catch {
+    return 'reject'
+  }
+}

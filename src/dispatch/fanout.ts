@@ -1,0 +1,63 @@
+/**
+ * Fan-out: one task to every live worker of a service, gathered into one
+ * answer: every reply, or as soon as a quorum succeeded, or what arrived by
+ * the deadline.
+ */
+import { NoWorkersError, TimeoutError } from '../errors.ts'
+import type { Call } from './call.ts'
+import type { BroadcastReply } from '../types.ts'
+
+/**
+ * Waits for `calls` (one per worker, in the order of `peers`). With a
+ * quorum, resolves once that many succeeded and cancels the rest through
+ * `cancel`; rejects when the quorum can no longer be met.
+ */
+export async function gather<T> (calls: Call[], peers: string[], quorum: number | undefined, cancel: (call: Call) => void): Promise<Array<BroadcastReply<T>>> {
+  const replies: Array<BroadcastReply<T>> = []
+  if (quorum != null && quorum > calls.length) {
+    for (const call of calls) {
+      cancel(call)
+    }
+    throw new NoWorkersError(`a quorum of ${quorum} needs more than the ${calls.length} live workers`)
+  }
+  return new Promise((resolve, reject) => {
+    let ok = 0
+    let failed = 0
+    let done = false
+    const finish = (): void => {
+      done = true
+      for (const call of calls) {
+        if (!call.settled) {
+          cancel(call)
+        }
+      }
+    }
+    calls.forEach((call, i) => {
+      const peerId = peers[i]
+      call.result.then(value => {
+        if (done) return
+        ok++
+        replies.push({ peerId, ok: true, value: value as T })
+      }, (error: Error) => {
+        if (done) return
+        failed++
+        replies.push({ peerId, ok: false, error })
+      }).finally(() => {
+        if (done) return
+        if (quorum != null && ok >= quorum) {
+          finish()
+          resolve(replies)
+        } else if (quorum != null && calls.length - failed < quorum) {
+          finish()
+          const timedOut = replies.some(r => !r.ok && r.error.name === 'TimeoutError')
+          reject(timedOut
+            ? new TimeoutError(`quorum of ${quorum} not reached before the deadline`, { cause: replies })
+            : new NoWorkersError(`quorum of ${quorum} not reached: ${failed} of ${calls.length} workers failed`, { cause: replies }))
+        } else if (ok + failed === calls.length) {
+          done = true
+          resolve(replies)
+        }
+      })
+    })
+  })
+}

@@ -1,0 +1,405 @@
+/**
+ * The requester side: dispatches calls to workers, follows their replies,
+ * and moves a call to another worker when its worker dies, its channel
+ * resets, its stream stalls, or it refuses with a retryable error. Frames of
+ * a superseded attempt are dropped, so the caller sees each chunk once.
+ */
+import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, TimeoutError, errorFromWire, isFinal } from '../errors.ts'
+import { FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
+import { decodePayload } from '../wire/payload.ts'
+import { Call } from './call.ts'
+import type { CallInit } from './call.ts'
+import type { Candidate } from './balancers.ts'
+import type { Channels } from '../channel/channels.ts'
+import type { TaskChannel } from '../channel/task-channel.ts'
+import type { PeerTable } from '../presence/peer-table.ts'
+import type { TaskEvent } from '../types.ts'
+import type { Frame } from '../wire/frame.ts'
+import type { Logger } from '@libp2p/interface'
+
+export interface RequesterInit {
+  log: Logger
+  table: PeerTable
+  channels: Channels
+  maxCalls: number
+  /** Announces a task on its service topic (broadcast claim) */
+  publishClaim(call: Call): Promise<void>
+  claimRoundMs: number
+  claimRounds: number
+  emit(event: 'task:dispatch' | 'task:failover' | 'task:done', detail: TaskEvent & { ok?: boolean }): void
+}
+
+export class Requester {
+  private readonly init: RequesterInit
+  private readonly calls = new Map<string, Call>()
+  private readonly byWorker = new Map<string, Set<Call>>()
+  private readonly timers = new Map<Call, ReturnType<typeof setTimeout>>()
+  private running = true
+
+  constructor (init: RequesterInit) {
+    this.init = init
+  }
+
+  /** Starts a call; its outcome arrives through `call.result` and `call.take()`. */
+  start (init: CallInit, signal?: AbortSignal): Call {
+    if (!this.running) {
+      throw new NotStartedError()
+    }
+    if (this.calls.size >= this.init.maxCalls) {
+      throw new RateLimitedError(`this node already has ${this.init.maxCalls} calls in flight`)
+    }
+    if (this.calls.has(init.id)) {
+      throw new InvalidArgumentError(`a call with id ${init.id} is already in flight`)
+    }
+    const call = new Call(init)
+    this.calls.set(call.id, call)
+    const timeout = Math.max(init.deadline - Date.now(), 0)
+    this.timers.set(call, setTimeout(() => {
+      this.end(call, new TimeoutError(`"${call.service}" timed out after ${timeout} ms`))
+    }, timeout))
+    if (signal != null) {
+      if (signal.aborted) {
+        this.end(call, call.abortError())
+        return call
+      }
+      const onAbort = (): void => { this.end(call, call.abortError()) }
+      signal.addEventListener('abort', onAbort, { once: true })
+      void call.result.catch(() => {}).finally(() => { signal.removeEventListener('abort', onAbort) })
+    }
+    if (init.broadcast) {
+      this.claim(call)
+    } else {
+      this.dispatch(call)
+    }
+    return call
+  }
+
+  /** Ends a call from the caller's side (a stream's reader stopped). */
+  cancel (call: Call, err: Error): void {
+    this.end(call, err)
+  }
+
+  /** Grants a streaming worker more credit as the reader catches up. */
+  grant (call: Call, credit: number): void {
+    if (credit > 0 && call.channel != null && !call.settled) {
+      call.channel.send({ kind: KIND_CREDIT, task: call.id, attempt: call.attempt, credit })
+    }
+  }
+
+  onFrame (frame: Frame, channel: TaskChannel): void {
+    const call = this.calls.get(frame.task)
+    if (frame.kind === KIND_OFFER) {
+      this.onOffer(frame, channel, call)
+      return
+    }
+    if (call == null || call.worker !== channel.remotePeer || call.attempt !== frame.attempt) {
+      // late output of a superseded attempt, or of a call already over
+      return
+    }
+    const peer = channel.remotePeer
+    this.init.table.report(peer, frame.load, frame.capacity)
+    call.lastActivityAt = Date.now()
+    switch (frame.kind) {
+      case KIND_CHUNK: this.onChunk(call, frame); break
+      case KIND_RESULT: this.onResult(call, frame); break
+      case KIND_ERROR: this.onError(call, frame, peer); break
+      default: break
+    }
+  }
+
+  /** A worker is suspect or dead, or its channel closed: move its calls. */
+  onWorkerDown (peerId: string, reason: string, channel?: TaskChannel): void {
+    const calls = this.byWorker.get(peerId)
+    if (calls == null) {
+      return
+    }
+    for (const call of [...calls]) {
+      if (channel == null || call.channel === channel) {
+        this.failover(call, reason)
+      }
+    }
+  }
+
+  /** Periodic check for stalled streams. */
+  tick (now: number): void {
+    const stalled: Call[] = []
+    for (const calls of this.byWorker.values()) {
+      for (const call of calls) {
+        if (call.init.streaming && !call.readerBehind && now - call.lastActivityAt > call.init.stallTimeoutMs) {
+          stalled.push(call)
+        }
+      }
+    }
+    for (const call of stalled) {
+      this.failover(call, 'stalled')
+    }
+  }
+
+  /** Peers holding this node's tasks, for keepalives. */
+  workers (): IterableIterator<string> {
+    return this.byWorker.keys()
+  }
+
+  /** The call with this id, while in flight. */
+  get (id: string): Call | undefined {
+    return this.calls.get(id)
+  }
+
+  stop (): void {
+    this.running = false
+    for (const call of [...this.calls.values()]) {
+      this.end(call, new NotStartedError('the mesh node stopped'))
+    }
+  }
+
+  private dispatch (call: Call): void {
+    if (call.settled) {
+      return
+    }
+    const candidates = this.candidates(call)
+    if (candidates.length === 0) {
+      if (call.init.pinned != null) {
+        this.end(call, call.lastError ?? new NoWorkersError(`worker ${call.init.pinned} is not available`, { peerId: call.init.pinned }))
+      } else {
+        this.claim(call)
+      }
+      return
+    }
+    const preferred = call.init.preferPeer != null ? candidates.find(c => c.peerId === call.init.preferPeer) : undefined
+    const choice = preferred ?? call.init.balancer.pick(candidates, call.service)
+    void this.send(call, choice.peerId)
+  }
+
+  private candidates (call: Call): Candidate[] {
+    const out: Candidate[] = []
+    for (const record of this.init.table.workers(call.service)) {
+      if (call.tried.has(record.peerId)) {
+        continue
+      }
+      if (call.init.pinned != null && record.peerId !== call.init.pinned) {
+        continue
+      }
+      const entry = record.services.get(call.service)
+      if (call.init.model != null && entry?.models.includes(call.init.model) !== true) {
+        continue
+      }
+      out.push({
+        peerId: record.peerId,
+        outstanding: record.outstanding,
+        load: record.load,
+        capacity: entry?.concurrency ?? record.capacity,
+        latencyMs: record.latencyMs
+      })
+    }
+    return out
+  }
+
+  private async send (call: Call, peerId: string): Promise<void> {
+    if (call.attempt >= call.init.maxAttempts) {
+      this.end(call, call.lastError ?? new NoWorkersError(`"${call.service}" failed on ${call.attempt} workers`))
+      return
+    }
+    if (call.attempt > 0 && call.init.streaming && call.received > 0 && !call.canResume) {
+      this.end(call, call.lastError ?? new ProtocolError('the stream is too long to resume on another worker'))
+      return
+    }
+    this.assign(call, peerId)
+    let channel = this.init.channels.existing(peerId)
+    if (channel == null) {
+      try {
+        channel = await this.init.channels.get(peerId, { signal: AbortSignal.timeout(Math.max(call.init.deadline - Date.now(), 1)) })
+      } catch (err: any) {
+        if (call.worker !== peerId || call.settled) {
+          return
+        }
+        this.init.log('could not reach %s for %s: %s', peerId, call.id, err.message)
+        this.unassign(call)
+        call.tried.add(peerId)
+        call.lastError = new NoWorkersError(`could not reach worker ${peerId}`, { peerId, cause: err })
+        this.init.table.suspect(peerId)
+        this.dispatch(call)
+        return
+      }
+      if (call.worker !== peerId || call.settled) {
+        return
+      }
+    }
+    call.attempt++
+    call.channel = channel
+    call.dispatchedAt = call.lastActivityAt = Date.now()
+    const streaming = call.init.streaming
+    channel.send({
+      kind: KIND_TASK,
+      task: call.id,
+      attempt: call.attempt,
+      service: call.service,
+      payload: call.init.input.data,
+      codec: call.init.input.codec,
+      flags: streaming ? FLAG_STREAM : 0,
+      seq: call.received,
+      prior: call.received > 0 ? call.kept : undefined,
+      credit: streaming ? call.freshCredit() : 0,
+      timeoutMs: Math.max(call.init.deadline - Date.now(), 0),
+      token: call.init.token
+    })
+    const event: TaskEvent = { taskId: call.id, service: call.service, attempt: call.attempt, peerId }
+    this.init.emit('task:dispatch', event)
+    if (call.movedFrom != null) {
+      this.init.emit('task:failover', {
+        ...event,
+        from: call.movedFrom.peerId,
+        reason: call.movedFrom.reason,
+        elapsedMs: Date.now() - call.movedFrom.since
+      })
+      call.movedFrom = undefined
+    }
+  }
+
+  private onChunk (call: Call, frame: Frame): void {
+    if (!call.init.streaming || frame.seq > call.received) {
+      this.failover(call, 'out-of-order chunk')
+      return
+    }
+    if (frame.seq < call.received) {
+      return
+    }
+    let chunk: unknown
+    try {
+      chunk = decodePayload(frame.payload, frame.codec)
+    } catch (err: any) {
+      this.end(call, err)
+      return
+    }
+    call.accept(chunk, { data: frame.payload, codec: frame.codec })
+  }
+
+  private onResult (call: Call, frame: Frame): void {
+    let value: unknown
+    try {
+      value = call.init.streaming ? undefined : decodePayload(frame.payload, frame.codec)
+    } catch (err: any) {
+      this.end(call, err)
+      return
+    }
+    if (call.worker != null) {
+      this.init.table.sampleLatency(call.worker, Date.now() - call.dispatchedAt)
+    }
+    this.finish(call, true)
+    call.succeed(value)
+  }
+
+  private onError (call: Call, frame: Frame, peer: string): void {
+    const err = errorFromWire(frame.code, frame.message, (frame.flags & FLAG_RETRYABLE) !== 0, peer)
+    if (!isFinal(err) && call.init.pinned == null) {
+      call.lastError = err
+      this.failover(call, err.name, false)
+      return
+    }
+    this.end(call, err)
+  }
+
+  private onOffer (frame: Frame, channel: TaskChannel, call: Call | undefined): void {
+    const peer = channel.remotePeer
+    if (call == null || !call.claiming || call.tried.has(peer) || frame.service !== call.service) {
+      // taken already, or not ours: let the worker free its reserved slot
+      channel.send({ kind: KIND_CANCEL, task: frame.task })
+      return
+    }
+    call.claiming = false
+    this.init.table.learnWorker(peer, call.service, frame.capacity, frame.load)
+    void this.send(call, peer)
+  }
+
+  private claim (call: Call): void {
+    if (call.claiming || call.settled) {
+      return
+    }
+    call.claiming = true
+    let round = 0
+    const announce = (): void => {
+      if (!call.claiming || call.settled) {
+        return
+      }
+      if (round++ >= this.init.claimRounds) {
+        call.claiming = false
+        this.end(call, call.lastError ?? new NoWorkersError(`no worker serves "${call.service}"`))
+        return
+      }
+      this.init.publishClaim(call).catch(err => { this.init.log('claim for %s not published: %s', call.id, err.message) })
+      setTimeout(announce, this.init.claimRoundMs)
+    }
+    announce()
+  }
+
+  /** Abandons the current attempt and dispatches again elsewhere. */
+  private failover (call: Call, reason: string, cancel = true): void {
+    const peer = call.worker
+    if (peer == null || call.settled) {
+      return
+    }
+    if (cancel) {
+      call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
+    }
+    this.init.log('moving %s off %s: %s', call.id, peer, reason)
+    this.unassign(call)
+    call.tried.add(peer)
+    call.movedFrom = { peerId: peer, reason, since: call.dispatchedAt }
+    call.lastError ??= new NoWorkersError(`worker ${peer} failed: ${reason}`, { peerId: peer })
+    this.dispatch(call)
+  }
+
+  /** Ends a call with an error, telling its worker to stop. */
+  private end (call: Call, err: Error): void {
+    if (call.settled) {
+      return
+    }
+    if (call.worker != null) {
+      call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
+    }
+    call.claiming = false
+    this.finish(call, false)
+    call.fail(err)
+  }
+
+  private finish (call: Call, ok: boolean): void {
+    const peer = call.worker
+    this.unassign(call)
+    this.calls.delete(call.id)
+    clearTimeout(this.timers.get(call))
+    this.timers.delete(call)
+    this.init.emit('task:done', { taskId: call.id, service: call.service, attempt: call.attempt, peerId: peer ?? '', ok })
+  }
+
+  private assign (call: Call, peerId: string): void {
+    call.worker = peerId
+    let set = this.byWorker.get(peerId)
+    if (set == null) {
+      set = new Set()
+      this.byWorker.set(peerId, set)
+    }
+    set.add(call)
+    const record = this.init.table.get(peerId)
+    if (record != null) {
+      record.outstanding++
+    }
+  }
+
+  private unassign (call: Call): void {
+    const peer = call.worker
+    if (peer == null) {
+      return
+    }
+    call.worker = undefined
+    call.channel = undefined
+    const set = this.byWorker.get(peer)
+    if (set?.delete(call) === true) {
+      if (set.size === 0) {
+        this.byWorker.delete(peer)
+      }
+      const record = this.init.table.get(peer)
+      if (record != null && record.outstanding > 0) {
+        record.outstanding--
+      }
+    }
+  }
+}

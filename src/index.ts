@@ -1,0 +1,12 @@
+/**
+ * meshwork's isomorphic core: types, errors and balancers shared by the
+ * Node (`meshwork/node`) and browser (`meshwork/browser`) entries.
+ */
+export * from './errors.ts'
+export type * from './types.ts'
+export { createMesh } from './mesh-node.ts'
+export { BALANCER_NAMES, createBalancer, leastLoaded, p2cEwma, random, roundRobin } from './dispatch/balancers.ts'
+export type { Balancer, BalancerName, Candidate } from './dispatch/balancers.ts'
+export {
+  TASK_PROTOCOL, PRESENCE_PROTOCOL, PRESENCE_TOPIC, SERVICE_TOPIC_PREFIX, APP_TOPIC_PREFIX
+} from './constants.ts'

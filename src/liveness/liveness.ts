@@ -1,0 +1,173 @@
+/**
+ * Liveness of the peers this node depends on right now. A requester pings
+ * the workers holding its tasks over their task channels; silence past
+ * `suspectTimeoutMs` makes a worker suspect (and its tasks move). A suspect
+ * peer is probed: an answer brings it back to alive, a failed dial or
+ * `deadTimeoutMs` of silence makes it dead. A worker watches its requesters
+ * the same way and cancels tasks nobody waits for. Peers nobody depends on
+ * cost nothing here; presence expiry covers them.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { KIND_PING, KIND_PONG } from '../wire/frame.ts'
+import type { Channels } from '../channel/channels.ts'
+import type { TaskChannel } from '../channel/task-channel.ts'
+import type { Requester } from '../dispatch/requester.ts'
+import type { PeerTable } from '../presence/peer-table.ts'
+import type { WorkerRuntime } from '../worker/worker.ts'
+import type { Frame } from '../wire/frame.ts'
+import type { Libp2p, Logger } from '@libp2p/interface'
+
+export interface LivenessInit {
+  libp2p: Libp2p
+  log: Logger
+  table: PeerTable
+  channels: Channels
+  requester: Requester
+  worker: WorkerRuntime
+  keepaliveIntervalMs: number
+  suspectTimeoutMs: number
+  deadTimeoutMs: number
+  requesterTimeoutMs: number
+}
+
+interface Contact {
+  /** Last frame from the peer */
+  heardAt: number
+  lastPingAt: number
+  /** First ping sent since we last heard from the peer */
+  unansweredSince: number
+}
+
+/** Suspect peers probed at once, at most. */
+const MAX_PROBES = 16
+
+export class Liveness {
+  private readonly init: LivenessInit
+  private readonly contacts = new Map<string, Contact>()
+  private readonly suspects = new Set<string>()
+  private readonly probing = new Set<string>()
+  private timer?: ReturnType<typeof setInterval>
+
+  constructor (init: LivenessInit) {
+    this.init = init
+  }
+
+  start (): void {
+    this.timer = setInterval(() => { this.tick(Date.now()) }, Math.max(this.init.keepaliveIntervalMs / 2, 10))
+  }
+
+  stop (): void {
+    clearInterval(this.timer)
+  }
+
+  /** Any frame from a peer is a sign of life. */
+  heard (peerId: string, now = Date.now()): void {
+    let contact = this.contacts.get(peerId)
+    if (contact == null) {
+      contact = { heardAt: now, lastPingAt: 0, unansweredSince: 0 }
+      this.contacts.set(peerId, contact)
+    }
+    contact.heardAt = now
+    contact.unansweredSince = 0
+    this.init.table.seen(peerId)
+  }
+
+  onPing (frame: Frame, channel: TaskChannel): void {
+    channel.send({ kind: KIND_PONG, time: frame.time, load: this.init.worker.load })
+  }
+
+  onPong (frame: Frame, channel: TaskChannel): void {
+    if (frame.time > 0) {
+      this.init.table.sampleRtt(channel.remotePeer, Math.max(performance.now() - frame.time, 0))
+    }
+    this.init.table.report(channel.remotePeer, frame.load, 0)
+  }
+
+  /** Tracks suspects, to probe them until they answer or are declared dead. */
+  onState (peerId: string, state: string): void {
+    if (state === 'suspect') {
+      this.suspects.add(peerId)
+    } else {
+      this.suspects.delete(peerId)
+      if (state === 'dead') {
+        this.contacts.delete(peerId)
+      }
+    }
+  }
+
+  private tick (now: number): void {
+    const { table, channels, requester, worker } = this.init
+    for (const peer of requester.workers()) {
+      const contact = this.contact(peer, now)
+      const channel = channels.existing(peer)
+      if (channel != null && now - contact.lastPingAt >= this.init.keepaliveIntervalMs) {
+        this.ping(channel, contact, now)
+      }
+      if (contact.unansweredSince > 0 && now - contact.unansweredSince > this.init.suspectTimeoutMs) {
+        this.init.log('no answer from %s for %d ms', peer, now - contact.unansweredSince)
+        table.suspect(peer)
+        // a peer outside the table (learned from a pinned call) still loses its tasks
+        if (table.get(peer) == null) {
+          requester.onWorkerDown(peer, 'silent')
+        }
+      }
+    }
+    for (const peer of worker.requesters()) {
+      const contact = this.contact(peer, now)
+      if (now - contact.heardAt > this.init.requesterTimeoutMs) {
+        this.init.log('requester %s silent for %d ms, cancelling its tasks', peer, now - contact.heardAt)
+        worker.onRequesterGone(peer)
+      }
+    }
+    for (const peer of this.suspects) {
+      const record = table.get(peer)
+      if (record == null || record.state !== 'suspect') {
+        this.suspects.delete(peer)
+        continue
+      }
+      if (now - record.stateSince > this.init.deadTimeoutMs) {
+        table.dead(peer)
+      } else if (!this.probing.has(peer) && this.probing.size < MAX_PROBES) {
+        void this.probe(peer, now)
+      }
+    }
+    requester.tick(now)
+  }
+
+  private contact (peer: string, now: number): Contact {
+    let contact = this.contacts.get(peer)
+    if (contact == null) {
+      contact = { heardAt: now, lastPingAt: 0, unansweredSince: 0 }
+      this.contacts.set(peer, contact)
+    }
+    return contact
+  }
+
+  private ping (channel: TaskChannel, contact: Contact, now: number): void {
+    contact.lastPingAt = now
+    if (contact.unansweredSince === 0) {
+      contact.unansweredSince = now
+    }
+    channel.send({ kind: KIND_PING, time: performance.now() })
+  }
+
+  /** Reaches out to a suspect: a channel and a ping. A failed dial means dead. */
+  private async probe (peer: string, now: number): Promise<void> {
+    this.probing.add(peer)
+    const contact = this.contact(peer, now)
+    try {
+      const channel = await this.init.channels.get(peer, { signal: AbortSignal.timeout(this.init.deadTimeoutMs) })
+      this.ping(channel, contact, Date.now())
+      // the pong (or any frame) marks it alive through heard()
+      await new Promise(resolve => setTimeout(resolve, this.init.keepaliveIntervalMs))
+    } catch (err: any) {
+      const connected = this.init.libp2p.getConnections(peerIdFromString(peer)).length > 0
+      if (!connected) {
+        this.init.log('suspect %s unreachable: %s', peer, err.message)
+        this.init.table.dead(peer)
+      }
+    } finally {
+      this.probing.delete(peer)
+    }
+  }
+}

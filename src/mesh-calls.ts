@@ -1,0 +1,151 @@
+/**
+ * The caller's API on top of the requester: `request`, `stream`,
+ * `broadcast` and `waitForWorkers`, with their options checked and their
+ * defaults applied.
+ */
+import {
+  DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RESUME_BUFFER_BYTES, DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_STREAM_TIMEOUT_MS, DEFAULT_STREAM_WINDOW
+} from './constants.ts'
+import { createBalancer } from './dispatch/balancers.ts'
+import { gather } from './dispatch/fanout.ts'
+import { AbortError, InvalidArgumentError, NoWorkersError, TimeoutError } from './errors.ts'
+import { encodePayload } from './wire/payload.ts'
+import type { Balancer } from './dispatch/balancers.ts'
+import type { Call, CallInit } from './dispatch/call.ts'
+import type { Requester } from './dispatch/requester.ts'
+import type { PeerTable } from './presence/peer-table.ts'
+import type { BroadcastOptions, BroadcastReply, CallOptions, StreamOptions, TaskStream } from './types.ts'
+
+export interface CallsInit {
+  requester: Requester
+  table: PeerTable
+  balancer: Balancer
+}
+
+/** Largest timeout accepted: about 24 days, what setTimeout can hold. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
+export class Calls {
+  private readonly init: CallsInit
+  private readonly prefix: string
+  private counter = 0
+  private readonly balancers = new Map<string, Balancer>()
+
+  constructor (init: CallsInit) {
+    this.init = init
+    // ids stay unique across restarts of the same peer (the journal relies on it)
+    this.prefix = Array.from(crypto.getRandomValues(new Uint8Array(6)), b => b.toString(36).padStart(2, '0')).join('')
+  }
+
+  async request<O> (service: string, input: unknown, options: CallOptions): Promise<O> {
+    const call = this.start(service, input, options, false, DEFAULT_REQUEST_TIMEOUT_MS)
+    return call.result as Promise<O>
+  }
+
+  stream<O> (service: string, input: unknown, options: StreamOptions): TaskStream<O> {
+    const call = this.start(service, input, options, true, DEFAULT_STREAM_TIMEOUT_MS)
+    const { requester } = this.init
+    return {
+      id: call.id,
+      get worker () { return call.worker },
+      cancel: () => { requester.cancel(call, new AbortError('the stream was cancelled')) },
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<O>> => {
+          const { done, value, grant } = await call.take()
+          requester.grant(call, grant)
+          return done ? { done: true, value: undefined } : { done: false, value: value as O }
+        },
+        return: async (): Promise<IteratorResult<O>> => {
+          requester.cancel(call, new AbortError('the reader stopped'))
+          return { done: true, value: undefined }
+        }
+      })
+    }
+  }
+
+  async broadcast<O> (service: string, input: unknown, options: BroadcastOptions): Promise<Array<BroadcastReply<O>>> {
+    checkService(service)
+    const quorum = options.quorum
+    if (quorum != null && (!Number.isInteger(quorum) || quorum < 1)) {
+      throw new InvalidArgumentError('quorum is a positive integer')
+    }
+    const workers = this.init.table.workers(service)
+    if (workers.length === 0) {
+      throw new NoWorkersError(`no live worker serves "${service}"`)
+    }
+    const peers = workers.map(w => w.peerId)
+    const calls: Call[] = peers.map(peerId => this.start(service, input, { ...options, maxAttempts: 1 }, false, DEFAULT_REQUEST_TIMEOUT_MS, peerId))
+    return gather<O>(calls, peers, quorum, call => { this.init.requester.cancel(call, new AbortError('quorum reached')) })
+  }
+
+  async waitForWorkers (service: string, count: number, options: { signal?: AbortSignal, timeoutMs?: number }): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
+    while (this.init.table.workers(service).length < count) {
+      if (options.signal?.aborted === true) {
+        throw new AbortError()
+      }
+      if (Date.now() > deadline) {
+        throw new TimeoutError(`fewer than ${count} workers of "${service}" appeared`)
+      }
+      await new Promise(resolve => setTimeout(resolve, 25))
+    }
+  }
+
+  private start (service: string, input: unknown, options: StreamOptions, streaming: boolean, defaultTimeoutMs: number, pinned?: string): Call {
+    checkService(service)
+    const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) {
+      throw new InvalidArgumentError(`timeoutMs is a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`)
+    }
+    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      throw new InvalidArgumentError('maxAttempts is a positive integer')
+    }
+    const window = options.window ?? DEFAULT_STREAM_WINDOW
+    if (!Number.isInteger(window) || window < 1 || window > 65_536) {
+      throw new InvalidArgumentError('window is an integer between 1 and 65536')
+    }
+    const init: CallInit = {
+      id: `${this.prefix}${(this.counter++).toString(36)}`,
+      service,
+      input: encodePayload(input),
+      streaming,
+      deadline: Date.now() + timeoutMs,
+      maxAttempts,
+      balancer: this.balancer(options),
+      broadcast: options.mode === 'broadcast',
+      window,
+      stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      maxResumeBytes: DEFAULT_RESUME_BUFFER_BYTES,
+      model: options.model,
+      preferPeer: options.preferPeer,
+      pinned,
+      token: options.token
+    }
+    return this.init.requester.start(init, options.signal)
+  }
+
+  private balancer (options: CallOptions): Balancer {
+    const choice = options.balancer
+    if (choice == null) {
+      return this.init.balancer
+    }
+    if (typeof choice !== 'string') {
+      return choice
+    }
+    // named balancers keep state (round-robin's turn), so one per name
+    let balancer = this.balancers.get(choice)
+    if (balancer == null) {
+      balancer = createBalancer(choice)
+      this.balancers.set(choice, balancer)
+    }
+    return balancer
+  }
+}
+
+function checkService (service: string): void {
+  if (typeof service !== 'string' || service.length === 0 || service.length > 256) {
+    throw new InvalidArgumentError('a service name is a non-empty string of at most 256 characters')
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * The mesh node: one peer that serves, asks, broadcasts and publishes. It
+ * wires the parts together (task channels, peer table, presence, liveness,
+ * requester, worker, claims, pub/sub) on a libp2p node that the platform
+ * entry (`meshwork/node`, `meshwork/browser`) has built.
+ */
+import { logger } from '@libp2p/logger'
+import { TypedEventEmitter } from 'main-event'
+import { Channels } from './channel/channels.ts'
+import {
+  DEFAULT_CLAIM_ROUND_MS, DEFAULT_DEAD_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS, DEFAULT_MAX_CALLS,
+  DEFAULT_MAX_FRAME_BYTES, DEFAULT_MIN_CONNECTIONS, DEFAULT_PRESENCE_INTERVAL_MS, DEFAULT_REQUESTER_TIMEOUT_MS,
+  DEFAULT_SUSPECT_TIMEOUT_MS, MAX_CHANNEL_BUFFER_BYTES
+} from './constants.ts'
+import { createBalancer } from './dispatch/balancers.ts'
+import { Claims } from './dispatch/claims.ts'
+import { Requester } from './dispatch/requester.ts'
+import { Liveness } from './liveness/liveness.ts'
+import { Calls } from './mesh-calls.ts'
+import { Connector } from './presence/connector.ts'
+import { PeerTable } from './presence/peer-table.ts'
+import { Presence } from './presence/presence.ts'
+import { peerInfo } from './presence/peer-info.ts'
+import { AppTopics } from './pubsub/app-topics.ts'
+import { WorkerRuntime } from './worker/worker.ts'
+import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
+import type { TaskChannel } from './channel/task-channel.ts'
+import type { PeerRecord } from './presence/peer-table.ts'
+import type {
+  BroadcastOptions, BroadcastReply, CallOptions, Handler, MeshComponents, MeshInit, MeshNode, MeshNodeEvents,
+  PeerInfo, PeerState, ServeOptions, StreamOptions, TaskStream
+} from './types.ts'
+import type { Frame } from './wire/frame.ts'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+
+class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
+  readonly peerId: string
+  readonly libp2p: Libp2p
+  private readonly log = logger('meshwork:node')
+  private readonly table: PeerTable
+  private readonly channels: Channels
+  private readonly worker: WorkerRuntime
+  private readonly requester: Requester
+  private readonly presence: Presence
+  private readonly liveness: Liveness
+  private readonly claims: Claims
+  private readonly topics: AppTopics
+  private readonly connector: Connector
+  private readonly calls: Calls
+  private readonly role: string
+  private sweepTimer?: ReturnType<typeof setInterval>
+  private stopped = false
+
+  constructor (components: MeshComponents, init: MeshInit) {
+    super()
+    const { libp2p, privateKey } = components
+    const pubsub = (libp2p.services as { pubsub?: GossipSub }).pubsub
+    if (pubsub == null) {
+      throw new Error('the libp2p node needs a gossipsub service named "pubsub"')
+    }
+    this.libp2p = libp2p
+    this.peerId = libp2p.peerId.toString()
+    this.role = init.role ?? 'node'
+    const log = (component: string): ReturnType<typeof logger> => logger(`meshwork:${component}`)
+    const emit = (type: keyof MeshNodeEvents, detail: unknown): void => {
+      this.safeDispatch(type, detail)
+    }
+    this.table = new PeerTable({
+      selfId: this.peerId,
+      onState: (record, previous) => { this.onPeerState(record, previous) }
+    })
+    this.channels = new Channels({
+      libp2p,
+      log: log('channel'),
+      maxFrameBytes: init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      maxBufferedBytes: MAX_CHANNEL_BUFFER_BYTES,
+      onFrame: (frame, channel) => { this.onFrame(frame, channel) },
+      onClose: (channel, err) => { this.onChannelClose(channel, err) }
+    })
+    this.worker = new WorkerRuntime({
+      log: log('worker'),
+      onServicesChanged: () => {
+        this.claims.servicesChanged()
+        this.presence.announceSoon()
+      },
+      emit
+    })
+    this.claims = new Claims({ libp2p, pubsub, worker: this.worker, channels: this.channels, log: log('claims') })
+    this.requester = new Requester({
+      log: log('dispatch'),
+      table: this.table,
+      channels: this.channels,
+      maxCalls: init.maxCalls ?? DEFAULT_MAX_CALLS,
+      publishClaim: async (call) => { await this.claims.publish(call) },
+      claimRoundMs: DEFAULT_CLAIM_ROUND_MS,
+      claimRounds: 3,
+      emit
+    })
+    this.presence = new Presence({
+      libp2p,
+      pubsub,
+      privateKey,
+      table: this.table,
+      log: log('presence'),
+      role: this.role,
+      presenceIntervalMs: init.presenceIntervalMs ?? DEFAULT_PRESENCE_INTERVAL_MS,
+      services: () => [...this.worker.slots()].map(s => ({
+        name: s.name,
+        concurrency: s.concurrency,
+        load: s.running + s.queue.length,
+        models: s.models
+      })),
+      onAnnouncement: (peerId, opened) => { this.onAnnouncement(peerId, opened.announcement.services.map(s => s.name)) }
+    })
+    this.liveness = new Liveness({
+      libp2p,
+      log: log('liveness'),
+      table: this.table,
+      channels: this.channels,
+      requester: this.requester,
+      worker: this.worker,
+      keepaliveIntervalMs: init.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
+      suspectTimeoutMs: init.suspectTimeoutMs ?? DEFAULT_SUSPECT_TIMEOUT_MS,
+      deadTimeoutMs: init.deadTimeoutMs ?? DEFAULT_DEAD_TIMEOUT_MS,
+      requesterTimeoutMs: init.requesterTimeoutMs ?? DEFAULT_REQUESTER_TIMEOUT_MS
+    })
+    this.topics = new AppTopics(pubsub, log('pubsub'))
+    this.connector = new Connector({
+      libp2p,
+      log: log('connector'),
+      bootstrap: init.bootstrap ?? [],
+      minConnections: init.minConnections ?? DEFAULT_MIN_CONNECTIONS,
+      onBootstrapConnected: async (peerId) => { await this.presence.sync(peerId, AbortSignal.timeout(10_000)) }
+    })
+    this.calls = new Calls({
+      requester: this.requester,
+      table: this.table,
+      balancer: createBalancer(init.balancer ?? 'p2c-ewma')
+    })
+  }
+
+  async start (): Promise<void> {
+    await this.channels.start()
+    await this.presence.start()
+    this.claims.start()
+    this.liveness.start()
+    this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+    this.sweepTimer = setInterval(() => { this.presence.sweep(Date.now()) }, 1_000)
+    await this.connector.start()
+  }
+
+  addrs (): string[] {
+    return this.libp2p.getMultiaddrs().map(ma => ma.toString())
+  }
+
+  serve<I = any, O = any> (service: string, handler: Handler<I, O>, options?: ServeOptions): void {
+    this.worker.serve(service, handler, options)
+  }
+
+  unserve (service: string): void {
+    this.worker.unserve(service)
+  }
+
+  async request<O = any> (service: string, input?: unknown, options: CallOptions = {}): Promise<O> {
+    return this.calls.request(service, input, options)
+  }
+
+  stream<O = any> (service: string, input?: unknown, options: StreamOptions = {}): TaskStream<O> {
+    return this.calls.stream(service, input, options)
+  }
+
+  async broadcast<O = any> (service: string, input?: unknown, options: BroadcastOptions = {}): Promise<Array<BroadcastReply<O>>> {
+    return this.calls.broadcast(service, input, options)
+  }
+
+  async publish (topic: string, data: unknown): Promise<void> {
+    await this.topics.publish(topic, data)
+  }
+
+  subscribe (topic: string, handler: (data: unknown, meta: { from: string, topic: string }) => void): () => void {
+    return this.topics.subscribe(topic, handler)
+  }
+
+  peers (): PeerInfo[] {
+    return [...this.table.all()].map(record => peerInfo(record, this.libp2p, this.channels))
+  }
+
+  async waitForWorkers (service: string, count = 1, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<void> {
+    await this.calls.waitForWorkers(service, count, options)
+  }
+
+  async stop (): Promise<void> {
+    if (this.stopped) {
+      return
+    }
+    this.stopped = true
+    clearInterval(this.sweepTimer)
+    this.connector.stop()
+    this.liveness.stop()
+    this.requester.stop()
+    this.worker.stop()
+    this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    await this.presence.stop()
+    this.claims.stop()
+    this.topics.stop()
+    await this.channels.stop()
+    await this.libp2p.stop()
+  }
+
+  private onFrame (frame: Frame, channel: TaskChannel): void {
+    const peer = channel.remotePeer
+    this.liveness.heard(peer)
+    switch (frame.kind) {
+      case KIND_TASK: this.worker.onTask(frame, channel); break
+      case KIND_CANCEL: this.worker.onCancel(frame, peer); break
+      case KIND_CREDIT: this.worker.onCredit(frame, peer); break
+      case KIND_PING: this.liveness.onPing(frame, channel); break
+      case KIND_PONG: this.liveness.onPong(frame, channel); break
+      case KIND_CHUNK:
+      case KIND_RESULT:
+      case KIND_ERROR:
+      case KIND_OFFER: this.requester.onFrame(frame, channel); break
+      default: this.log('ignoring frame of unknown kind %d from %s', frame.kind, peer)
+    }
+  }
+
+  private onChannelClose (channel: TaskChannel, err?: Error): void {
+    const peer = channel.remotePeer
+    if (err != null) {
+      // a reset (not a clean close) makes the peer suspect at once
+      this.table.suspect(peer)
+    }
+    this.requester.onWorkerDown(peer, err != null ? 'stream reset' : 'channel closed', channel)
+    if (channel.direction === 'inbound') {
+      this.worker.onRequesterGone(peer)
+    }
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const peer = evt.detail.toString()
+    this.table.suspect(peer)
+    this.requester.onWorkerDown(peer, 'disconnected')
+    this.worker.onRequesterGone(peer)
+  }
+
+  private onAnnouncement (peerId: PeerId, services: string[]): void {
+    if (this.role === 'relay') {
+      for (const service of services) {
+        this.claims.watch(service)
+      }
+    }
+    this.connector.consider(peerId)
+  }
+
+  private onPeerState (record: PeerRecord, previous: PeerState | undefined): void {
+    const { peerId, state } = record
+    this.liveness.onState(peerId, state)
+    if (state === 'suspect' || state === 'dead') {
+      this.requester.onWorkerDown(peerId, state)
+    }
+    if (state === 'dead') {
+      this.presence.markGone(peerId)
+    }
+    if (previous !== state) {
+      this.safeDispatch(`peer:${state}`, { peerId, state })
+    }
+  }
+
+  private safeDispatch (type: keyof MeshNodeEvents, detail: unknown): void {
+    try {
+      this.dispatchEvent(new CustomEvent(type, { detail }))
+    } catch (err: any) {
+      this.log.error('a %s listener threw: %s', type, err.message)
+    }
+  }
+}
+
+/**
+ * Builds a mesh node on a started libp2p node. Platform entries call this;
+ * applications use `createMeshNode` from `meshwork/node` or
+ * `meshwork/browser`.
+ */
+export async function createMesh (components: MeshComponents, init: MeshInit = {}): Promise<MeshNode> {
+  const mesh = new Mesh(components, init)
+  try {
+    await mesh.start()
+  } catch (err) {
+    await mesh.stop().catch(() => {})
+    throw err
+  }
+  return mesh
+}

@@ -1,0 +1,87 @@
+/**
+ * Signed announcements: a peer's own description of itself, signed with its
+ * libp2p key, so any peer can pass it on (table syncs) and every receiver
+ * can check that the announced peer is the one who signed it.
+ */
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
+import { ANNOUNCEMENT_SIGNING_DOMAIN, MAX_ANNOUNCEMENT_BYTES } from '../constants.ts'
+import { ProtocolError } from '../errors.ts'
+import { Announcement, SignedAnnouncement } from '../wire/generated/presence.js'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+
+export { Announcement, SignedAnnouncement }
+
+const domain = new TextEncoder().encode(ANNOUNCEMENT_SIGNING_DOMAIN)
+
+function signingInput (announcement: Uint8Array): Uint8Array {
+  const out = new Uint8Array(domain.byteLength + announcement.byteLength)
+  out.set(domain, 0)
+  out.set(announcement, domain.byteLength)
+  return out
+}
+
+/** Encodes and signs an announcement of this node. */
+export async function sealAnnouncement (key: PrivateKey, announcement: Partial<Announcement>): Promise<Uint8Array> {
+  const bytes = Announcement.encode(announcement)
+  const signature = await key.sign(signingInput(bytes))
+  return SignedAnnouncement.encode({ announcement: bytes, signature: signature as Uint8Array<ArrayBuffer> })
+}
+
+export interface OpenedAnnouncement {
+  peerId: PeerId
+  announcement: Announcement
+}
+
+/** The peer id encoded as multihash bytes in announcements. */
+export function peerIdFromBytes (bytes: Uint8Array): PeerId {
+  try {
+    return peerIdFromMultihash(Digest.decode(bytes))
+  } catch (err) {
+    throw new ProtocolError('malformed peer id', { cause: err })
+  }
+}
+
+/**
+ * Decodes a signed announcement and checks its signature against the
+ * announced peer's key. Throws {@link ProtocolError} on anything else.
+ */
+export async function openAnnouncement (bytes: Uint8Array): Promise<OpenedAnnouncement> {
+  if (bytes.byteLength > MAX_ANNOUNCEMENT_BYTES) {
+    throw new ProtocolError('announcement too large')
+  }
+  let signed: SignedAnnouncement
+  try {
+    signed = SignedAnnouncement.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError('malformed announcement', { cause: err })
+  }
+  return openSigned(signed)
+}
+
+/** As {@link openAnnouncement}, for an already decoded envelope. */
+export async function openSigned (signed: SignedAnnouncement): Promise<OpenedAnnouncement> {
+  if (signed.announcement.byteLength > MAX_ANNOUNCEMENT_BYTES) {
+    throw new ProtocolError('announcement too large')
+  }
+  let announcement: Announcement
+  try {
+    announcement = Announcement.decode(signed.announcement, {
+      limits: { services: 64, addrs: 32, gone: 64 }
+    })
+  } catch (err) {
+    throw new ProtocolError('malformed announcement', { cause: err })
+  }
+  const peerId = peerIdFromBytes(announcement.peer)
+  if (peerId.publicKey == null) {
+    throw new ProtocolError('announced peer id does not embed its public key')
+  }
+  if (announcement.services.some(s => s.models.length > 64 || s.name.length > 256)) {
+    throw new ProtocolError('announcement exceeds service limits')
+  }
+  const valid = await peerId.publicKey.verify(signingInput(signed.announcement), signed.signature)
+  if (!valid) {
+    throw new ProtocolError('announcement signature does not match the announced peer', { peerId: peerId.toString() })
+  }
+  return { peerId, announcement }
+}

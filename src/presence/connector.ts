@@ -1,0 +1,111 @@
+/**
+ * Keeps this node joined: dials the bootstrap peers (again, with backoff,
+ * when they drop), and opens direct connections to some of the peers it
+ * learns of, so the mesh does not hang on the relay alone.
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+const MAX_BACKOFF_MS = 10_000
+const DIAL_TIMEOUT_MS = 10_000
+/** Dials to learned peers in flight at once, at most. */
+const MAX_PENDING_DIALS = 4
+
+export interface ConnectorInit {
+  libp2p: Libp2p
+  log: Logger
+  bootstrap: string[]
+  minConnections: number
+  /** Called once connected to a bootstrap peer, e.g. to pull its table */
+  onBootstrapConnected(peerId: PeerId): Promise<void>
+}
+
+export class Connector {
+  private readonly init: ConnectorInit
+  private readonly addrs: Multiaddr[]
+  private readonly bootstrapPeers = new Set<string>()
+  private readonly pending = new Set<string>()
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private running = false
+
+  constructor (init: ConnectorInit) {
+    this.init = init
+    this.addrs = init.bootstrap.map(a => multiaddr(a))
+  }
+
+  /** Dials every bootstrap peer; resolves once each is joined or has failed once. */
+  async start (): Promise<void> {
+    this.running = true
+    this.init.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+    await Promise.all(this.addrs.map(async addr => { await this.join(addr, 0) }))
+  }
+
+  stop (): void {
+    this.running = false
+    this.init.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    for (const timer of this.timers) {
+      clearTimeout(timer)
+    }
+    this.timers.clear()
+  }
+
+  /** A peer was learned of: connect to it directly if this node has few connections. */
+  consider (peerId: PeerId): void {
+    const { libp2p, minConnections } = this.init
+    const id = peerId.toString()
+    if (!this.running || this.pending.has(id) || this.pending.size >= MAX_PENDING_DIALS) {
+      return
+    }
+    if (libp2p.getConnections(peerId).length > 0) {
+      return
+    }
+    const peers = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
+    if (peers.size >= minConnections + this.bootstrapPeers.size) {
+      return
+    }
+    this.pending.add(id)
+    libp2p.dial(peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+      .catch(err => { this.init.log('no direct connection to %p: %s', peerId, err.message) })
+      .finally(() => { this.pending.delete(id) })
+  }
+
+  private async join (addr: Multiaddr, attempt: number): Promise<void> {
+    if (!this.running) {
+      return
+    }
+    try {
+      const connection = await this.init.libp2p.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+      this.bootstrapPeers.add(connection.remotePeer.toString())
+      await this.init.onBootstrapConnected(connection.remotePeer)
+    } catch (err: any) {
+      this.init.log('bootstrap %a not joined: %s', addr, err.message)
+      this.retry(addr, attempt + 1)
+    }
+  }
+
+  private retry (addr: Multiaddr, attempt: number): void {
+    if (!this.running) {
+      return
+    }
+    const delay = Math.min(250 * 2 ** attempt, MAX_BACKOFF_MS)
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      void this.join(addr, attempt)
+    }, delay)
+    this.timers.add(timer)
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const id = evt.detail.toString()
+    if (!this.bootstrapPeers.has(id)) {
+      return
+    }
+    for (const addr of this.addrs) {
+      const target = addr.getComponents().find(c => c.name === 'p2p')?.value
+      if (target == null || target === id) {
+        this.retry(addr, 0)
+      }
+    }
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * Presence: how peers learn who is in the mesh, what they serve and how
+ * busy they are. A peer announces itself on `meshwork/1/presence` when it
+ * starts, when what it serves changes, and on a slow refresh that stretches
+ * as the mesh grows (so the mesh-wide announcement rate, and each peer's
+ * cost, stay about flat). A joining peer asks the peers it connects to for
+ * their whole table (`/meshwork/presence/1.0.0`), so it knows the workers at
+ * once rather than one refresh later.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { pbStream } from '@libp2p/utils'
+import {
+  MAX_GONE_PIGGYBACK, MAX_PRESENCE_TABLE_BYTES, PRESENCE_EXPIRY_INTERVALS, PRESENCE_PROTOCOL,
+  PRESENCE_STRETCH_PER_PEER_MS, PRESENCE_TOPIC
+} from '../constants.ts'
+import { PresenceTable } from '../wire/generated/presence.js'
+import { openAnnouncement, openSigned, peerIdFromBytes, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
+import type { OpenedAnnouncement } from './announcement.ts'
+import type { PeerTable } from './peer-table.ts'
+import type { ServiceInfo } from '../wire/generated/presence.js'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Libp2p, Logger, PeerId, PrivateKey, Stream } from '@libp2p/interface'
+
+/** Table entries handed out in one sync at most. */
+const MAX_SYNC_ENTRIES = 2_000
+/** Don't re-sync with peers more often than this once the table is populated. */
+const RESYNC_AFTER_MS = 30_000
+/** How long a dead peer stays in gone lists. */
+const GONE_TTL_MS = 30_000
+/** How long a dead peer's tombstone stops stale announcements reviving it. */
+const TOMBSTONE_MS = 5 * 60_000
+
+export interface PresenceInit {
+  libp2p: Libp2p
+  pubsub: GossipSub
+  privateKey: PrivateKey
+  table: PeerTable
+  log: Logger
+  role: string
+  presenceIntervalMs: number
+  /** What this node serves right now */
+  services(): ServiceInfo[]
+  /** A fresh announcement of another peer was applied */
+  onAnnouncement(peerId: PeerId, opened: OpenedAnnouncement): void
+}
+
+export class Presence {
+  private readonly init: PresenceInit
+  private readonly selfId: string
+  private readonly verified = new WeakMap<Uint8Array, OpenedAnnouncement>()
+  private readonly gone = new Map<string, number>()
+  private refreshTimer?: ReturnType<typeof setTimeout>
+  private soonTimer?: ReturnType<typeof setTimeout>
+  private lastSyncAt = 0
+  private seq = 0n
+  private running = false
+
+  constructor (init: PresenceInit) {
+    this.init = init
+    this.selfId = init.libp2p.peerId.toString()
+  }
+
+  async start (): Promise<void> {
+    this.running = true
+    const { pubsub, libp2p } = this.init
+    pubsub.topicValidators.set(PRESENCE_TOPIC, async (_peer, msg) => this.validate(msg))
+    pubsub.addEventListener('message', this.onMessage)
+    pubsub.subscribe(PRESENCE_TOPIC)
+    await libp2p.handle(PRESENCE_PROTOCOL, async (stream) => { await this.serveSync(stream) }, {
+      runOnLimitedConnection: true,
+      maxInboundStreams: 8
+    })
+    libp2p.addEventListener('peer:identify', this.onIdentify)
+    this.scheduleRefresh(0)
+  }
+
+  /** Says goodbye, so others mark this peer dead at once rather than suspect it. */
+  async stop (): Promise<void> {
+    this.running = false
+    clearTimeout(this.refreshTimer)
+    clearTimeout(this.soonTimer)
+    const { pubsub, libp2p } = this.init
+    libp2p.removeEventListener('peer:identify', this.onIdentify)
+    try {
+      await pubsub.publish(PRESENCE_TOPIC, await this.seal(true))
+    } catch {}
+    pubsub.removeEventListener('message', this.onMessage)
+    pubsub.topicValidators.delete(PRESENCE_TOPIC)
+    await libp2p.unhandle(PRESENCE_PROTOCOL)
+  }
+
+  /** Announce soon: what this node serves has changed. */
+  announceSoon (): void {
+    if (!this.running || this.soonTimer != null) {
+      return
+    }
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined
+      void this.announce()
+    }, 50)
+  }
+
+  /** Records a peer this node saw die, to be piggybacked on announcements. */
+  markGone (peerId: string): void {
+    this.gone.delete(peerId)
+    this.gone.set(peerId, Date.now())
+    while (this.gone.size > MAX_GONE_PIGGYBACK) {
+      this.gone.delete(this.gone.keys().next().value as string)
+    }
+  }
+
+  /** Pulls the whole table of a peer, sending ours along. */
+  async sync (peerId: PeerId, signal?: AbortSignal): Promise<void> {
+    this.lastSyncAt = Date.now()
+    const stream = await this.init.libp2p.dialProtocol(peerId, PRESENCE_PROTOCOL, { signal, runOnLimitedConnection: true })
+    try {
+      const pb = pbStream(stream, { maxDataLength: MAX_PRESENCE_TABLE_BYTES })
+      await pb.write({ entries: [await this.ownEntry()] }, PresenceTable, { signal })
+      const table = await pb.read(PresenceTable, { signal, limits: { entries: MAX_SYNC_ENTRIES } })
+      await stream.close({ signal })
+      await this.applyAll(table.entries)
+    } catch (err: any) {
+      stream.abort(err)
+      throw err
+    }
+  }
+
+  /** Marks peers whose announcements have expired as suspect; forgets old tombstones. */
+  sweep (now: number): void {
+    const { table } = this.init
+    for (const record of [...table.all()]) {
+      if (record.state === 'dead') {
+        if (now - record.stateSince > TOMBSTONE_MS) {
+          table.remove(record.peerId)
+        }
+        continue
+      }
+      const refresh = record.refreshMs > 0 ? record.refreshMs : this.interval()
+      const quiet = now - Math.max(record.announcedAt, record.seenAt)
+      if (record.state === 'alive' && record.outstanding === 0 && quiet > refresh * PRESENCE_EXPIRY_INTERVALS) {
+        table.suspect(record.peerId)
+      }
+    }
+    for (const [peer, at] of this.gone) {
+      if (now - at > GONE_TTL_MS) {
+        this.gone.delete(peer)
+      }
+    }
+  }
+
+  /** The current refresh interval: slower as the table grows. */
+  interval (): number {
+    return Math.max(this.init.presenceIntervalMs, this.init.table.size * PRESENCE_STRETCH_PER_PEER_MS)
+  }
+
+  private readonly onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
+    const { peerId, protocols } = evt.detail
+    if (!protocols.includes(PRESENCE_PROTOCOL)) {
+      return
+    }
+    const populated = this.init.table.size > 1
+    if (populated && Date.now() - this.lastSyncAt < RESYNC_AFTER_MS) {
+      return
+    }
+    this.sync(peerId, AbortSignal.timeout(10_000)).catch(err => {
+      this.init.log('presence sync with %p failed: %s', peerId, err.message)
+    })
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== PRESENCE_TOPIC) {
+      return
+    }
+    const opened = this.verified.get(msg.data)
+    if (opened != null) {
+      this.apply(opened, msg.data)
+    }
+  }
+
+  private async validate (msg: Message): Promise<any> {
+    if (msg.type !== 'signed') {
+      return 'reject'
+    }
+    try {
+      const opened = await openAnnouncement(msg.data)
+      if (!opened.peerId.equals(msg.from)) {
+        // someone publishing an announcement of another peer
+        return 'reject'
+      }
+      this.verified.set(msg.data, opened)
+      return 'accept'
+    } catch {
+      return 'reject'
+    }
+  }
+
+  private async serveSync (stream: Stream): Promise<void> {
+    try {
+      const pb = pbStream(stream, { maxDataLength: MAX_PRESENCE_TABLE_BYTES })
+      const theirs = await pb.read(PresenceTable, { signal: AbortSignal.timeout(10_000), limits: { entries: 1 } })
+      await this.applyAll(theirs.entries)
+      const entries = [await this.ownEntry()]
+      for (const record of this.init.table.all()) {
+        if (record.state !== 'dead' && record.signed != null && entries.length < MAX_SYNC_ENTRIES) {
+          entries.push(SignedAnnouncement.decode(record.signed))
+        }
+      }
+      await pb.write({ entries }, PresenceTable)
+      await stream.close()
+    } catch (err: any) {
+      this.init.log('serving a presence sync failed: %s', err.message)
+      stream.abort(err)
+    }
+  }
+
+  private async applyAll (entries: SignedAnnouncement[]): Promise<void> {
+    for (const entry of entries) {
+      try {
+        this.apply(await openSigned(entry), SignedAnnouncement.encode(entry))
+      } catch (err: any) {
+        this.init.log('dropping a bad table entry: %s', err.message)
+      }
+    }
+  }
+
+  private apply (opened: OpenedAnnouncement, signed: Uint8Array): void {
+    const id = opened.peerId.toString()
+    if (id === this.selfId) {
+      return
+    }
+    const { announcement } = opened
+    if (!this.init.table.announce(id, announcement, signed)) {
+      return
+    }
+    if (announcement.addrs.length > 0) {
+      const multiaddrs = []
+      for (const bytes of announcement.addrs) {
+        try { multiaddrs.push(multiaddr(bytes)) } catch {}
+      }
+      this.init.libp2p.peerStore.merge(opened.peerId, { multiaddrs }).catch(() => {})
+    }
+    for (const gone of announcement.gone) {
+      this.onGoneReport(gone)
+    }
+    this.init.onAnnouncement(opened.peerId, opened)
+  }
+
+  /** Another peer saw `bytes` die: believe it unless we are talking to it. */
+  private onGoneReport (bytes: Uint8Array): void {
+    let id: string
+    try {
+      id = peerIdFromBytes(bytes).toString()
+    } catch {
+      return
+    }
+    if (id === this.selfId || this.init.libp2p.getConnections(peerIdFromString(id)).length > 0) {
+      return
+    }
+    const record = this.init.table.get(id)
+    if (record != null && record.outstanding === 0 && Date.now() - record.seenAt > this.interval()) {
+      this.init.table.dead(id)
+    }
+  }
+
+  private async announce (): Promise<void> {
+    if (!this.running) {
+      return
+    }
+    try {
+      await this.init.pubsub.publish(PRESENCE_TOPIC, await this.seal(false))
+    } catch (err: any) {
+      this.init.log('announcement not published: %s', err.message)
+    }
+  }
+
+  private scheduleRefresh (delayMs: number): void {
+    clearTimeout(this.refreshTimer)
+    this.refreshTimer = setTimeout(() => {
+      void this.announce().finally(() => {
+        if (this.running) {
+          // jitter keeps peers that started together from announcing together
+          this.scheduleRefresh(this.interval() * (0.8 + Math.random() * 0.4))
+        }
+      })
+    }, delayMs)
+  }
+
+  private async ownEntry (): Promise<SignedAnnouncement> {
+    return SignedAnnouncement.decode(await this.seal(false))
+  }
+
+  private async seal (leaving: boolean): Promise<Uint8Array> {
+    const { libp2p } = this.init
+    // strictly increasing even when called twice in one millisecond
+    const now = BigInt(Date.now())
+    this.seq = now > this.seq ? now : this.seq + 1n
+    return sealAnnouncement(this.init.privateKey, {
+      peer: libp2p.peerId.toMultihash().bytes,
+      seq: this.seq,
+      services: this.init.services(),
+      addrs: libp2p.getMultiaddrs().slice(0, 16).map(ma => ma.bytes),
+      refreshMs: Math.round(this.interval()),
+      gone: [...this.gone.keys()].map(id => peerIdFromString(id).toMultihash().bytes),
+      leaving,
+      role: this.init.role
+    })
+  }
+}

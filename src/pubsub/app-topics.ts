@@ -1,0 +1,98 @@
+/**
+ * Application pub/sub: `publish` and `subscribe` on named topics, carried on
+ * gossipsub as `meshwork/1/app/<topic>` with the payload codec.
+ */
+import { APP_TOPIC_PREFIX } from '../constants.ts'
+import { InvalidArgumentError } from '../errors.ts'
+import { decodePayload, encodePayload } from '../wire/payload.ts'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Logger } from '@libp2p/interface'
+
+/** Application payloads larger than this are refused on publish and on receipt. */
+const MAX_APP_MESSAGE_BYTES = 1024 * 1024
+
+export type TopicHandler = (data: unknown, meta: { from: string, topic: string }) => void
+
+export class AppTopics {
+  private readonly pubsub: GossipSub
+  private readonly log: Logger
+  private readonly handlers = new Map<string, Set<TopicHandler>>()
+
+  constructor (pubsub: GossipSub, log: Logger) {
+    this.pubsub = pubsub
+    this.log = log
+    pubsub.addEventListener('message', this.onMessage)
+  }
+
+  async publish (topic: string, data: unknown): Promise<void> {
+    checkTopic(topic)
+    const { data: bytes, codec } = encodePayload(data)
+    if (bytes.byteLength + 1 > MAX_APP_MESSAGE_BYTES) {
+      throw new InvalidArgumentError(`a published message is at most ${MAX_APP_MESSAGE_BYTES} bytes`)
+    }
+    // the codec rides in the first byte
+    const message = new Uint8Array(bytes.byteLength + 1)
+    message[0] = codec
+    message.set(bytes, 1)
+    await this.pubsub.publish(APP_TOPIC_PREFIX + topic, message)
+  }
+
+  subscribe (topic: string, handler: TopicHandler): () => void {
+    checkTopic(topic)
+    let set = this.handlers.get(topic)
+    if (set == null) {
+      set = new Set()
+      this.handlers.set(topic, set)
+      this.pubsub.subscribe(APP_TOPIC_PREFIX + topic)
+    }
+    set.add(handler)
+    return () => {
+      set.delete(handler)
+      if (set.size === 0 && this.handlers.get(topic) === set) {
+        this.handlers.delete(topic)
+        this.pubsub.unsubscribe(APP_TOPIC_PREFIX + topic)
+      }
+    }
+  }
+
+  stop (): void {
+    this.pubsub.removeEventListener('message', this.onMessage)
+    for (const topic of this.handlers.keys()) {
+      this.pubsub.unsubscribe(APP_TOPIC_PREFIX + topic)
+    }
+    this.handlers.clear()
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (!msg.topic.startsWith(APP_TOPIC_PREFIX)) {
+      return
+    }
+    const topic = msg.topic.slice(APP_TOPIC_PREFIX.length)
+    const set = this.handlers.get(topic)
+    if (set == null || msg.data.byteLength === 0 || msg.data.byteLength > MAX_APP_MESSAGE_BYTES) {
+      return
+    }
+    let data: unknown
+    try {
+      data = decodePayload(msg.data.subarray(1), msg.data[0])
+    } catch (err: any) {
+      this.log('dropping a malformed message on %s: %s', topic, err.message)
+      return
+    }
+    const from = msg.type === 'signed' ? msg.from.toString() : ''
+    for (const handler of set) {
+      try {
+        handler(data, { from, topic })
+      } catch (err: any) {
+        this.log.error('subscriber of %s threw: %s', topic, err.message)
+      }
+    }
+  }
+}
+
+function checkTopic (topic: string): void {
+  if (typeof topic !== 'string' || topic.length === 0 || topic.length > 256) {
+    throw new InvalidArgumentError('a topic is a non-empty string of at most 256 characters')
+  }
+}

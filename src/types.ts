@@ -1,0 +1,231 @@
+/**
+ * The public shape of a mesh node: what `createMeshNode` from
+ * `meshwork/node` or `meshwork/browser` returns.
+ */
+import type { Balancer, BalancerName } from './dispatch/balancers.ts'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { TypedEventTarget } from 'main-event'
+
+/** Liveness of a peer as this node sees it. */
+export type PeerState = 'alive' | 'suspect' | 'dead'
+
+/** What kind of peer a node is. */
+export type PeerRole = 'node' | 'browser' | 'relay'
+
+/** One row of {@link MeshNode.peers}. */
+export interface PeerInfo {
+  peerId: string
+  state: PeerState
+  role: PeerRole | string
+  /** Services the peer serves */
+  services: string[]
+  /** Model names its services advertise */
+  models: string[]
+  /** Tasks in flight on the peer, as last reported */
+  load: number
+  /** Tasks the peer runs at once, summed over its services */
+  capacity: number
+  /** Round-trip time of keepalives, when measured */
+  rttMs?: number
+  /** Time our frames waited before reaching the wire to this peer (L_s) */
+  sendDelayMs?: number
+  /** Moving average of task latency on this peer, when measured */
+  latencyMs?: number
+  /** Whether this node holds an open connection to the peer */
+  connected: boolean
+  /** Whether that connection is direct (not through a relay) */
+  direct: boolean
+  /** Multiaddrs the peer announced */
+  addrs: string[]
+}
+
+/** What a handler learns about the task it runs. */
+export interface HandlerContext {
+  /** Aborted when the caller cancels, times out, or moves the task elsewhere */
+  signal: AbortSignal
+  taskId: string
+  /** Attempt number, 1 for the first dispatch */
+  attempt: number
+  service: string
+  /** The requesting peer */
+  requester: string
+  /**
+   * Chunks the caller already received from earlier attempts of this
+   * streaming task, so a handler can continue (an LLM from prompt + tokens).
+   * Empty on a first attempt.
+   */
+  resume: { chunks: unknown[] }
+}
+
+/**
+ * A service handler: return a value (or a promise of one) for a single
+ * reply, or be an async generator to stream chunks.
+ */
+export type Handler<I = any, O = any> = (input: I, ctx: HandlerContext) => O | Promise<O> | AsyncIterable<O>
+
+export interface ServeOptions {
+  /** Tasks run at once; more wait in a bounded queue. Default 16 */
+  concurrency?: number
+  /** Tasks queued beyond `concurrency` before refusing with RateLimitedError */
+  maxQueue?: number
+  /**
+   * How a streaming handler resumes a task moved from another worker:
+   * `'replay'` (default) runs the handler from the start and drops the chunks
+   * the caller already has, fine for deterministic handlers; `'continue'`
+   * means the handler reads `ctx.resume.chunks` and yields only what follows.
+   */
+  resume?: 'replay' | 'continue'
+  /** Model names announced with the service (for routing by model) */
+  models?: string[]
+}
+
+/** Options every call takes. */
+export interface CallOptions {
+  /** Deadline for the whole call, across attempts */
+  timeoutMs?: number
+  signal?: AbortSignal
+  /** Balancer for this call; defaults to the node's */
+  balancer?: BalancerName | Balancer
+  /** Dispatches at most; a task moves on peer death, reset or stall. Default 3 */
+  maxAttempts?: number
+  /**
+   * `'direct'` (default) picks a known worker and falls back to a broadcast
+   * claim when none is known; `'broadcast'` always announces the task on the
+   * service topic and grants it to the first worker that offers.
+   */
+  mode?: 'direct' | 'broadcast'
+  /** Only dispatch to workers announcing this model */
+  model?: string
+  /** Prefer this worker when it is alive and serves the service */
+  preferPeer?: string
+  /** Capability token presented to protected services */
+  token?: Uint8Array
+}
+
+export interface StreamOptions extends CallOptions {
+  /** A stream with no chunk for this long while the caller reads moves elsewhere */
+  stallTimeoutMs?: number
+  /** Chunks the worker may send ahead of the reader */
+  window?: number
+}
+
+export interface BroadcastOptions {
+  timeoutMs?: number
+  signal?: AbortSignal
+  /** Resolve once this many workers answered successfully */
+  quorum?: number
+  /** Capability token presented to protected services */
+  token?: Uint8Array
+}
+
+/** One worker's answer to a {@link MeshNode.broadcast}. */
+export type BroadcastReply<T = unknown> =
+  | { peerId: string, ok: true, value: T }
+  | { peerId: string, ok: false, error: Error }
+
+/** A streamed reply: iterate it for the chunks. */
+export interface TaskStream<T = unknown> extends AsyncIterable<T> {
+  /** The task id, as in task events */
+  readonly id: string
+  /** The peer serving the current attempt, once dispatched */
+  readonly worker: string | undefined
+  /** Stops the task; iteration ends with an AbortError */
+  cancel(): void
+}
+
+/** Detail of `task:*` events. */
+export interface TaskEvent {
+  taskId: string
+  service: string
+  attempt: number
+  /** The worker of this attempt */
+  peerId: string
+  /** For `task:failover`: the worker the task left, and why */
+  from?: string
+  reason?: string
+  /** For `task:failover`: milliseconds since the failed worker got the task */
+  elapsedMs?: number
+}
+
+export interface PeerEvent {
+  peerId: string
+  state: PeerState
+}
+
+export interface MeshNodeEvents {
+  'peer:alive': CustomEvent<PeerEvent>
+  'peer:suspect': CustomEvent<PeerEvent>
+  'peer:dead': CustomEvent<PeerEvent>
+  /** A task was sent to a worker */
+  'task:dispatch': CustomEvent<TaskEvent>
+  /** A task moved to another worker */
+  'task:failover': CustomEvent<TaskEvent>
+  /** A task this node requested finished (result or error) */
+  'task:done': CustomEvent<TaskEvent & { ok: boolean }>
+  /** This node started or finished running a task as a worker */
+  'work:start': CustomEvent<TaskEvent>
+  'work:end': CustomEvent<TaskEvent & { ok: boolean }>
+}
+
+/** Options of the isomorphic core, shared by the Node and browser entries. */
+export interface MeshInit {
+  /** Multiaddrs of peers to join through (a relay, or any peer) */
+  bootstrap?: string[]
+  /** Default balancer. Default `'p2c-ewma'` */
+  balancer?: BalancerName | Balancer
+  role?: PeerRole
+  /** Slow refresh of this peer's announcement */
+  presenceIntervalMs?: number
+  /** Keepalive period on task channels while tasks are in flight */
+  keepaliveIntervalMs?: number
+  /** Silence after which a peer holding our tasks is suspect and its tasks move */
+  suspectTimeoutMs?: number
+  /** Time suspect before a peer is declared dead */
+  deadTimeoutMs?: number
+  /** A worker cancels a requester's tasks after this much silence from it */
+  requesterTimeoutMs?: number
+  /** Largest frame accepted on a task channel */
+  maxFrameBytes?: number
+  /** Direct connections to keep to peers learned through the mesh */
+  minConnections?: number
+  /** Calls this node may have in flight */
+  maxCalls?: number
+}
+
+/** A peer of the mesh: it serves, asks, broadcasts and publishes. */
+export interface MeshNode extends TypedEventTarget<MeshNodeEvents> {
+  readonly peerId: string
+  readonly libp2p: Libp2p
+  /** Multiaddrs others can dial this node on */
+  addrs(): string[]
+
+  /** Serves a service; a second call with the same name replaces it. */
+  serve<I = any, O = any>(service: string, handler: Handler<I, O>, options?: ServeOptions): void
+  /** Stops serving; tasks in flight are cancelled. */
+  unserve(service: string): void
+
+  /** Runs a task on one worker and resolves with its result. */
+  request<O = any>(service: string, input?: unknown, options?: CallOptions): Promise<O>
+  /** Runs a task on one worker and yields its chunks, moving it if the worker dies. */
+  stream<O = any>(service: string, input?: unknown, options?: StreamOptions): TaskStream<O>
+  /** Runs a task on every live worker of a service and gathers the answers. */
+  broadcast<O = any>(service: string, input?: unknown, options?: BroadcastOptions): Promise<Array<BroadcastReply<O>>>
+
+  /** Publishes an event on an application topic. */
+  publish(topic: string, data: unknown, options?: { signal?: AbortSignal }): Promise<void>
+  /** Calls `handler` for each event on a topic; returns an unsubscribe function. */
+  subscribe(topic: string, handler: (data: unknown, meta: { from: string, topic: string }) => void): () => void
+
+  /** The peer table: every peer this node knows of and its state. */
+  peers(): PeerInfo[]
+  /** Resolves once at least `count` live workers serve `service`. */
+  waitForWorkers(service: string, count?: number, options?: { signal?: AbortSignal, timeoutMs?: number }): Promise<void>
+
+  stop(): Promise<void>
+}
+
+/** Everything the core needs from the platform entry. */
+export interface MeshComponents {
+  libp2p: Libp2p
+  privateKey: PrivateKey
+}
