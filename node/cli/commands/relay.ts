@@ -1,0 +1,55 @@
+/**
+ * `meshwork relay [--port N] [--ws-port N] [--host H]`: a bootstrap peer,
+ * circuit relay and WebSocket listener for browsers. Prints its multiaddrs
+ * (TCP first, then WebSocket), one a line, then `peer <id>`.
+ */
+import { createMeshNode } from '../../index.ts'
+import { integer, parse } from '../args.ts'
+import { onShutdown } from '../lifecycle.ts'
+import type { MeshNode } from '../../../src/types.ts'
+
+export const usage = `meshwork relay [--port N] [--ws-port N] [--host H]
+  --port N      TCP port for Node peers (default 0: any free port)
+  --ws-port N   WebSocket port for browsers (default: --port + 1, or any free port)
+  --host H      interface to listen on (default 127.0.0.1)`
+
+export interface RelayOptions {
+  port: number
+  wsPort?: number
+  host?: string
+}
+
+/** Starts a relay; used by `relay` and by `start`. */
+export async function startRelay (options: RelayOptions): Promise<MeshNode> {
+  const wsPort = options.wsPort ?? (options.port === 0 ? 0 : options.port + 1)
+  return createMeshNode({ role: 'relay', port: options.port, wsPort, host: options.host, webrtc: false })
+}
+
+/** The relay's addresses, TCP before WebSocket, each ending in its peer id. */
+export function relayAddrs (node: MeshNode): string[] {
+  const addrs = node.addrs()
+  const ws = addrs.filter(a => a.includes('/ws'))
+  return [...addrs.filter(a => !a.includes('/ws')), ...ws]
+}
+
+export async function run (argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    port: { type: 'string' },
+    'ws-port': { type: 'string' },
+    host: { type: 'string' }
+  })
+  if (values.help === true) {
+    console.log(usage)
+    return
+  }
+  const node = await startRelay({
+    port: integer(values.port, 'port', 0),
+    wsPort: values['ws-port'] != null ? integer(values['ws-port'], 'ws-port', 0) : undefined,
+    host: values.host
+  })
+  for (const addr of relayAddrs(node)) {
+    console.log(addr)
+  }
+  console.log(`peer ${node.peerId}`)
+  onShutdown(async () => { await node.stop() })
+}

@@ -1,0 +1,83 @@
+/**
+ * `meshwork start [--workers N] [--port N]`: an all-in-one local mesh — a
+ * relay, N demo workers (child processes serving `demo-llm` and `echo`)
+ * and the browser demo on http://127.0.0.1:<port>.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { serveDemo } from '../../demo-server.ts'
+import { BOOTSTRAP_FILE, integer, parse } from '../args.ts'
+import { onShutdown } from '../lifecycle.ts'
+import { spawnWorker } from '../spawn-worker.ts'
+import { relayAddrs, startRelay } from './relay.ts'
+import type { WorkerProcess } from '../spawn-worker.ts'
+
+export const usage = `meshwork start [--workers N] [--port N]
+  --workers N         demo workers to run (default 2; 0 leaves the answering to browser tabs)
+  --port N            HTTP port of the browser demo (default 8080)
+  --token-delay-ms N  pace of demo-llm tokens (default 20)`
+
+export async function run (argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    workers: { type: 'string' },
+    port: { type: 'string' },
+    'token-delay-ms': { type: 'string' }
+  })
+  if (values.help === true) {
+    console.log(usage)
+    return
+  }
+  const count = integer(values.workers, 'workers', 2)
+  const port = integer(values.port, 'port', 8080)
+  const tokenDelay = integer(values['token-delay-ms'], 'token-delay-ms', 20)
+
+  const relay = await startRelay({ port: 0 })
+  const addrs = relayAddrs(relay)
+  const tcp = addrs.filter(a => !a.includes('/ws'))
+  mkdirSync(dirname(BOOTSTRAP_FILE), { recursive: true })
+  writeFileSync(BOOTSTRAP_FILE, `${tcp.join('\n')}\n`)
+
+  const workers: WorkerProcess[] = []
+  const stopAll = async (): Promise<void> => {
+    for (const w of workers) {
+      w.child.kill('SIGTERM')
+    }
+    await Promise.all(workers.map(async w => {
+      if (w.child.exitCode == null && w.child.signalCode == null) {
+        await new Promise(resolve => w.child.once('exit', resolve))
+      }
+    }))
+    await demo?.close()
+    await relay.stop()
+    rmSync(BOOTSTRAP_FILE, { force: true })
+  }
+  let demo: Awaited<ReturnType<typeof serveDemo>> | undefined
+  onShutdown(stopAll)
+
+  const spawned = await Promise.all(Array.from({ length: count }, async () => spawnWorker([
+    '--bootstrap', tcp[0],
+    '--service', 'demo-llm', '--handler', 'demo-llm',
+    '--service', 'echo', '--handler', 'echo',
+    '--token-delay-ms', String(tokenDelay)
+  ])))
+  workers.push(...spawned)
+  demo = await serveDemo({ port, relayAddrs: addrs })
+  await relay.waitForWorkers('demo-llm', count, { timeoutMs: 10_000 }).catch(() => {})
+
+  console.log(`peer ${relay.peerId}`)
+  console.log(`
+meshwork is up.
+
+  relay    ${addrs.join('\n           ')}
+  workers  ${workers.length > 0 ? workers.map(w => `pid ${w.child.pid}  ${w.peerId}`).join('\n           ') : 'none (browser tabs answer)'}
+  demo     ${demo.url}
+
+What to do next (in another terminal, in this folder):
+  npx meshwork request echo '{"hi":1}'
+  npx meshwork request demo-llm '{"prompt":"tell me about meshes","maxTokens":200}' --stream
+  npx meshwork peers
+  kill -9 <a worker pid above> while a stream runs: the answer finishes on another worker
+  open ${demo.url} in a few tabs: each tab is a peer; switch on "serve" in one
+
+Ctrl-C stops everything.`)
+}
