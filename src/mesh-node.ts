@@ -22,6 +22,8 @@ import { PeerTable } from './presence/peer-table.ts'
 import { Presence } from './presence/presence.ts'
 import { peerInfo } from './presence/peer-info.ts'
 import { AppTopics } from './pubsub/app-topics.ts'
+import { RelayTopics } from './pubsub/relay-topics.ts'
+import { validatorFor } from './pubsub/validators.ts'
 import { WorkerRuntime } from './worker/worker.ts'
 import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
 import type { TaskChannel } from './channel/task-channel.ts'
@@ -46,6 +48,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   private readonly liveness: Liveness
   private readonly claims: Claims
   private readonly topics: AppTopics
+  private readonly relayTopics?: RelayTopics
   private readonly connector: Connector
   private readonly calls: Calls
   private readonly role: string
@@ -111,7 +114,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
         load: s.running + s.queue.length,
         models: s.models
       })),
-      onAnnouncement: (peerId, opened) => { this.onAnnouncement(peerId, opened.announcement.services.map(s => s.name)) }
+      onAnnouncement: (peerId) => { this.connector.consider(peerId) }
     })
     this.liveness = new Liveness({
       libp2p,
@@ -126,6 +129,9 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       requesterTimeoutMs: init.requesterTimeoutMs ?? DEFAULT_REQUESTER_TIMEOUT_MS
     })
     this.topics = new AppTopics(pubsub, log('pubsub'))
+    if (this.role === 'relay') {
+      this.relayTopics = new RelayTopics(pubsub, validatorFor)
+    }
     this.connector = new Connector({
       libp2p,
       log: log('connector'),
@@ -144,6 +150,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     await this.channels.start()
     await this.presence.start()
     this.claims.start()
+    this.relayTopics?.start()
     this.liveness.start()
     this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     this.sweepTimer = setInterval(() => { this.presence.sweep(Date.now()) }, 1_000)
@@ -203,6 +210,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     await this.presence.stop()
     this.claims.stop()
+    this.relayTopics?.stop()
     this.topics.stop()
     await this.channels.stop()
     await this.libp2p.stop()
@@ -242,15 +250,6 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.table.suspect(peer)
     this.requester.onWorkerDown(peer, 'disconnected')
     this.worker.onRequesterGone(peer)
-  }
-
-  private onAnnouncement (peerId: PeerId, services: string[]): void {
-    if (this.role === 'relay') {
-      for (const service of services) {
-        this.claims.watch(service)
-      }
-    }
-    this.connector.consider(peerId)
   }
 
   private onPeerState (record: PeerRecord, previous: PeerState | undefined): void {

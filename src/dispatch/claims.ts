@@ -9,15 +9,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { SERVICE_TOPIC_PREFIX } from '../constants.ts'
 import { KIND_OFFER } from '../wire/frame.ts'
 import { Claim } from '../wire/generated/presence.js'
+import { MAX_CLAIM_BYTES, validateClaim } from '../pubsub/validators.ts'
 import type { Call } from './call.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { WorkerRuntime } from '../worker/worker.ts'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 
-const MAX_CLAIM_BYTES = 4096
-/** Service topics a relay follows on behalf of others, at most. */
-const MAX_WATCHED_SERVICES = 1_000
 
 export interface ClaimsInit {
   libp2p: Libp2p
@@ -31,7 +29,6 @@ export class Claims {
   private readonly init: ClaimsInit
   private readonly selfId: string
   private readonly served = new Set<string>()
-  private readonly watched = new Set<string>()
 
   constructor (init: ClaimsInit) {
     this.init = init
@@ -44,11 +41,10 @@ export class Claims {
 
   stop (): void {
     this.init.pubsub.removeEventListener('message', this.onMessage)
-    for (const service of new Set([...this.served, ...this.watched])) {
+    for (const service of this.served) {
       this.leave(service)
     }
     this.served.clear()
-    this.watched.clear()
   }
 
   /** Follows the topics of the services this node serves. */
@@ -66,21 +62,8 @@ export class Claims {
     for (const service of [...this.served]) {
       if (!now.has(service)) {
         this.served.delete(service)
-        if (!this.watched.has(service)) {
-          this.leave(service)
-        }
+        this.leave(service)
       }
-    }
-  }
-
-  /** A relay joins the topics of services it hears of, so claims can cross it. */
-  watch (service: string): void {
-    if (this.watched.has(service) || this.watched.size >= MAX_WATCHED_SERVICES) {
-      return
-    }
-    this.watched.add(service)
-    if (!this.served.has(service)) {
-      this.join(service)
     }
   }
 
@@ -91,7 +74,7 @@ export class Claims {
 
   private join (service: string): void {
     const topic = SERVICE_TOPIC_PREFIX + service
-    this.init.pubsub.topicValidators.set(topic, (_peer, msg) => validate(msg) as any)
+    this.init.pubsub.topicValidators.set(topic, validateClaim)
     this.init.pubsub.subscribe(topic)
   }
 
@@ -142,17 +125,5 @@ export class Claims {
     } catch (err: any) {
       this.init.log('could not offer %s to %p: %s', claim.task, requester, err.message)
     }
-  }
-}
-
-function validate (msg: Message): 'accept' | 'reject' {
-  if (msg.type !== 'signed' || msg.data.byteLength > MAX_CLAIM_BYTES) {
-    return 'reject'
-  }
-  try {
-    const claim = Claim.decode(msg.data, { limits: { addrs: 32 } })
-    return claim.task.length > 0 && claim.task.length <= 128 ? 'accept' : 'reject'
-  } catch {
-    return 'reject'
   }
 }

@@ -156,6 +156,10 @@ export class Requester {
     if (call.settled) {
       return
     }
+    if (call.attempt >= call.init.maxAttempts) {
+      this.end(call, call.lastError ?? new NoWorkersError(`"${call.service}" failed on ${call.attempt} workers`))
+      return
+    }
     const candidates = this.candidates(call)
     if (candidates.length === 0) {
       if (call.init.pinned != null) {
