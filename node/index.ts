@@ -15,6 +15,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { createLibp2p } from 'libp2p'
 import { createMesh } from '../src/mesh-node.ts'
+import { PeerPenalties } from '../src/security/penalties.ts'
 import { libp2pOptions } from './libp2p-options.ts'
 import type { MeshInit, MeshNode } from '../src/types.ts'
 import type { PrivateKey } from '@libp2p/interface'
@@ -39,6 +40,11 @@ export interface NodeMeshInit extends MeshInit {
   privateKey?: PrivateKey
   /** Connections held at most. Default 512 */
   maxConnections?: number
+  /**
+   * A pre-shared key (the text `generateKey` from `@libp2p/pnet` writes):
+   * only peers holding it can connect. Node-only meshes; turns WebRTC off
+   */
+  psk?: Uint8Array
   /** Extra libp2p options, applied over meshwork's */
   libp2p?: Partial<Libp2pOptions<any>>
 }
@@ -46,11 +52,15 @@ export interface NodeMeshInit extends MeshInit {
 /** Starts a mesh peer on Node. */
 export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode> {
   const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
-  const libp2p = await createLibp2p(libp2pOptions(init, privateKey))
+  const penalties = new PeerPenalties()
+  const libp2p = await createLibp2p(libp2pOptions(init, privateKey, penalties))
   try {
-    return await createMesh({ libp2p, privateKey }, init)
+    return await createMesh({ libp2p, privateKey, penalties }, init)
   } catch (err) {
     await libp2p.stop()
     throw err
   }
 }
+export { levelJournal } from './journal.ts'
+export type { LevelJournal } from './journal.ts'
+export { loadIdentity } from './identity.ts'

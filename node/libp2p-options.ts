@@ -13,29 +13,32 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
-import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
 import { gossipsub } from '@libp2p/gossipsub'
+import { preSharedKey } from '@libp2p/pnet'
+import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
 import type { NodeMeshInit } from './index.ts'
+import type { PeerPenalties } from '../src/security/penalties.ts'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
 
 /** Reservations a relay holds at most (one per peer it introduces). */
 const RELAY_MAX_RESERVATIONS = 4096
 
-export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey): Libp2pOptions<any> {
+export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey, penalties: PeerPenalties): Libp2pOptions<any> {
   const relay = init.role === 'relay'
   const memoryOnly = init.transport === 'memory'
   const transports: NonNullable<Libp2pOptions['transports']> = memoryOnly
     ? [memory(), circuitRelayTransport()]
     : [tcp(), webSockets(), circuitRelayTransport()]
-  if (!memoryOnly && init.webrtc !== false) {
+  // WebRTC cannot carry a pnet-protected connection, and a private mesh has no browsers
+  if (!memoryOnly && init.webrtc !== false && init.psk == null) {
     transports.push(webRTC())
   }
   const listen = init.listen ?? defaultListen(init)
   const services: Record<string, any> = {
     identify: identify(),
     ping: ping(),
-    pubsub: gossipsub(gossipsubOptions())
+    pubsub: gossipsub(gossipsubOptions(penalties))
   }
   if (relay) {
     services.relay = circuitRelayServer({
@@ -54,6 +57,8 @@ export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey): Libp
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: init.maxConnections ?? 512 },
     services,
+    // a private mesh: peers without the pre-shared key cannot even handshake
+    connectionProtector: init.psk != null ? preSharedKey({ psk: init.psk }) : undefined,
     ...init.libp2p
   }
 }
@@ -69,7 +74,7 @@ function defaultListen (init: NodeMeshInit): string[] {
     return [`/ip4/${host}/tcp/${port}`, `/ip4/${host}/tcp/${wsPort}/ws`]
   }
   const listen = [`/ip4/${host}/tcp/${port}`]
-  if (init.webrtc !== false) {
+  if (init.webrtc !== false && init.psk == null) {
     // reachable by browsers: a relay reservation for signalling, then WebRTC
     listen.push('/p2p-circuit', '/webrtc')
   }

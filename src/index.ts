@@ -10,3 +10,9 @@ export type { Balancer, BalancerName, Candidate } from './dispatch/balancers.ts'
 export {
   TASK_PROTOCOL, PRESENCE_PROTOCOL, PRESENCE_TOPIC, SERVICE_TOPIC_PREFIX, APP_TOPIC_PREFIX
 } from './constants.ts'
+export { datastoreJournal, memoryJournal } from './journal/journal.ts'
+export type { Journal, JournalRecord } from './journal/journal.ts'
+export { issueCapability, verifyCapability } from './security/capability.ts'
+export type { CapabilityGrant } from './security/capability.ts'
+export type { AccessPolicy } from './security/access.ts'
+export type { PeerLimitsInit } from './security/limits.ts'

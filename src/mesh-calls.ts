@@ -10,17 +10,20 @@ import {
 import { createBalancer } from './dispatch/balancers.ts'
 import { gather } from './dispatch/fanout.ts'
 import { AbortError, InvalidArgumentError, NoWorkersError, TimeoutError } from './errors.ts'
-import { encodePayload } from './wire/payload.ts'
+import { decodePayload, encodePayload } from './wire/payload.ts'
+import type { Journal } from './journal/journal.ts'
 import type { Balancer } from './dispatch/balancers.ts'
 import type { Call, CallInit } from './dispatch/call.ts'
 import type { Requester } from './dispatch/requester.ts'
 import type { PeerTable } from './presence/peer-table.ts'
-import type { BroadcastOptions, BroadcastReply, CallOptions, StreamOptions, TaskStream } from './types.ts'
+import type { BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, StreamOptions, TaskStream } from './types.ts'
 
 export interface CallsInit {
   requester: Requester
   table: PeerTable
   balancer: Balancer
+  journal?: Journal
+  maxCalls: number
 }
 
 /** Largest timeout accepted: about 24 days, what setTimeout can hold. */
@@ -31,6 +34,7 @@ export class Calls {
   private readonly prefix: string
   private counter = 0
   private readonly balancers = new Map<string, Balancer>()
+  private recovered = false
 
   constructor (init: CallsInit) {
     this.init = init
@@ -44,7 +48,50 @@ export class Calls {
   }
 
   stream<O> (service: string, input: unknown, options: StreamOptions): TaskStream<O> {
-    const call = this.start(service, input, options, true, DEFAULT_STREAM_TIMEOUT_MS)
+    return this.readable(this.start(service, input, options, true, DEFAULT_STREAM_TIMEOUT_MS))
+  }
+
+  /** Runs again every task the journal still holds from before a restart (once per node). */
+  async recover (): Promise<RecoveredTask[]> {
+    const { journal, requester, maxCalls } = this.init
+    if (journal == null || this.recovered) {
+      return []
+    }
+    this.recovered = true
+    const records = await journal.pending(maxCalls)
+    return records.map(record => {
+      const call = requester.start({
+        id: record.id,
+        service: record.service,
+        input: record.input,
+        streaming: record.streaming,
+        deadline: record.deadline,
+        maxAttempts: record.maxAttempts,
+        balancer: this.init.balancer,
+        broadcast: false,
+        window: DEFAULT_STREAM_WINDOW,
+        stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS,
+        maxResumeBytes: DEFAULT_RESUME_BUFFER_BYTES,
+        model: record.model
+      }, undefined, true)
+      let input: unknown
+      try {
+        input = decodePayload(record.input.data, record.input.codec)
+      } catch {
+        input = record.input.data
+      }
+      return {
+        id: record.id,
+        service: record.service,
+        input,
+        streaming: record.streaming,
+        result: record.streaming ? undefined : call.result,
+        stream: record.streaming ? this.readable(call) : undefined
+      }
+    })
+  }
+
+  private readable<O> (call: Call): TaskStream<O> {
     const { requester } = this.init
     return {
       id: call.id,

@@ -23,14 +23,13 @@ import { Presence } from './presence/presence.ts'
 import { peerInfo } from './presence/peer-info.ts'
 import { AppTopics } from './pubsub/app-topics.ts'
 import { RelayTopics } from './pubsub/relay-topics.ts'
-import { validatorFor } from './pubsub/validators.ts'
 import { WorkerRuntime } from './worker/worker.ts'
 import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
 import type { TaskChannel } from './channel/task-channel.ts'
 import type { PeerRecord } from './presence/peer-table.ts'
 import type {
   BroadcastOptions, BroadcastReply, CallOptions, Handler, MeshComponents, MeshInit, MeshNode, MeshNodeEvents,
-  PeerInfo, PeerState, ServeOptions, StreamOptions, TaskStream
+  PeerInfo, PeerState, RecoveredTask, ServeOptions, StreamOptions, TaskStream
 } from './types.ts'
 import type { Frame } from './wire/frame.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -57,7 +56,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
 
   constructor (components: MeshComponents, init: MeshInit) {
     super()
-    const { libp2p, privateKey } = components
+    const { libp2p, privateKey, penalties } = components
     const pubsub = (libp2p.services as { pubsub?: GossipSub }).pubsub
     if (pubsub == null) {
       throw new Error('the libp2p node needs a gossipsub service named "pubsub"')
@@ -83,13 +82,14 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     })
     this.worker = new WorkerRuntime({
       log: log('worker'),
+      limits: init.limits,
       onServicesChanged: () => {
         this.claims.servicesChanged()
         this.presence.announceSoon()
       },
       emit
     })
-    this.claims = new Claims({ libp2p, pubsub, worker: this.worker, channels: this.channels, log: log('claims') })
+    this.claims = new Claims({ libp2p, pubsub, worker: this.worker, channels: this.channels, log: log('claims'), penalties })
     this.requester = new Requester({
       log: log('dispatch'),
       table: this.table,
@@ -98,6 +98,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       publishClaim: async (call) => { await this.claims.publish(call) },
       claimRoundMs: DEFAULT_CLAIM_ROUND_MS,
       claimRounds: 3,
+      journal: init.journal,
       emit
     })
     this.presence = new Presence({
@@ -128,9 +129,9 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       deadTimeoutMs: init.deadTimeoutMs ?? DEFAULT_DEAD_TIMEOUT_MS,
       requesterTimeoutMs: init.requesterTimeoutMs ?? DEFAULT_REQUESTER_TIMEOUT_MS
     })
-    this.topics = new AppTopics(pubsub, log('pubsub'))
+    this.topics = new AppTopics(pubsub, log('pubsub'), penalties)
     if (this.role === 'relay') {
-      this.relayTopics = new RelayTopics(pubsub, validatorFor)
+      this.relayTopics = new RelayTopics(pubsub, penalties)
     }
     this.connector = new Connector({
       libp2p,
@@ -142,7 +143,9 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.calls = new Calls({
       requester: this.requester,
       table: this.table,
-      balancer: createBalancer(init.balancer ?? 'p2c-ewma')
+      balancer: createBalancer(init.balancer ?? 'p2c-ewma'),
+      journal: init.journal,
+      maxCalls: init.maxCalls ?? DEFAULT_MAX_CALLS
     })
   }
 
@@ -187,6 +190,10 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
 
   subscribe (topic: string, handler: (data: unknown, meta: { from: string, topic: string }) => void): () => void {
     return this.topics.subscribe(topic, handler)
+  }
+
+  async recover (): Promise<RecoveredTask[]> {
+    return this.calls.recover()
   }
 
   peers (): PeerInfo[] {

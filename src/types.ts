@@ -3,6 +3,10 @@
  * `meshwork/node` or `meshwork/browser` returns.
  */
 import type { Balancer, BalancerName } from './dispatch/balancers.ts'
+import type { Journal } from './journal/journal.ts'
+import type { AccessPolicy } from './security/access.ts'
+import type { PeerLimitsInit } from './security/limits.ts'
+import type { PeerPenalties } from './security/penalties.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { TypedEventTarget } from 'main-event'
 
@@ -77,6 +81,11 @@ export interface ServeOptions {
   resume?: 'replay' | 'continue'
   /** Model names announced with the service (for routing by model) */
   models?: string[]
+  /**
+   * Who may call: an allow-list of peer ids and/or the mesh owner whose
+   * capability tokens are honoured. Open to every peer when left out.
+   */
+  access?: AccessPolicy
 }
 
 /** Options every call takes. */
@@ -131,6 +140,18 @@ export interface TaskStream<T = unknown> extends AsyncIterable<T> {
   readonly worker: string | undefined
   /** Stops the task; iteration ends with an AbortError */
   cancel(): void
+}
+
+/** A call recorded before a restart and running again (see {@link MeshNode.recover}). */
+export interface RecoveredTask<O = unknown> {
+  id: string
+  service: string
+  input: unknown
+  streaming: boolean
+  /** The outcome of a single-reply call */
+  result?: Promise<O>
+  /** The chunks of a streaming call, from its first */
+  stream?: TaskStream<O>
 }
 
 /** Detail of `task:*` events. */
@@ -190,6 +211,13 @@ export interface MeshInit {
   minConnections?: number
   /** Calls this node may have in flight */
   maxCalls?: number
+  /**
+   * Where calls are recorded before dispatch, so that after a restart
+   * `recover()` can run them again. Without one, calls live in memory only.
+   */
+  journal?: Journal
+  /** Per-peer limits on the tasks this node accepts as a worker */
+  limits?: PeerLimitsInit
 }
 
 /** A peer of the mesh: it serves, asks, broadcasts and publishes. */
@@ -216,6 +244,13 @@ export interface MeshNode extends TypedEventTarget<MeshNodeEvents> {
   /** Calls `handler` for each event on a topic; returns an unsubscribe function. */
   subscribe(topic: string, handler: (data: unknown, meta: { from: string, topic: string }) => void): () => void
 
+  /**
+   * Runs again the calls a journal recorded before this node restarted, and
+   * hands them back: each resolves once. Call once, after attaching any
+   * services; returns nothing without a journal.
+   */
+  recover(): Promise<RecoveredTask[]>
+
   /** The peer table: every peer this node knows of and its state. */
   peers(): PeerInfo[]
   /** Resolves once at least `count` live workers serve `service`. */
@@ -228,4 +263,6 @@ export interface MeshNode extends TypedEventTarget<MeshNodeEvents> {
 export interface MeshComponents {
   libp2p: Libp2p
   privateKey: PrivateKey
+  /** Shared with the gossipsub scoring the platform configured */
+  penalties?: PeerPenalties
 }

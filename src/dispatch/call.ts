@@ -112,25 +112,43 @@ export class Call {
     this.wake()
   }
 
-  succeed (value: unknown): void {
+  /**
+   * Decides the call's outcome at once; the caller sees it once `after`
+   * (the journal forgetting the task) has settled.
+   */
+  succeed (value: unknown, after?: Promise<void>): void {
     if (this.settled) {
       return
     }
     this.settled = true
-    this.ended = true
-    this.value = value
-    this.resolveSettled(value)
-    this.wake()
+    this.publish(after, () => {
+      this.ended = true
+      this.value = value
+      this.resolveSettled(value)
+    })
   }
 
-  fail (err: Error): void {
+  fail (err: Error, after?: Promise<void>): void {
     if (this.settled) {
       return
     }
     this.settled = true
-    this.failure = err
-    this.rejectSettled(err)
-    this.wake()
+    this.publish(after, () => {
+      this.failure = err
+      this.rejectSettled(err)
+    })
+  }
+
+  private publish (after: Promise<void> | undefined, settle: () => void): void {
+    if (after == null) {
+      settle()
+      this.wake()
+      return
+    }
+    void after.finally(() => {
+      settle()
+      this.wake()
+    })
   }
 
   /**

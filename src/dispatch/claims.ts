@@ -9,7 +9,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { SERVICE_TOPIC_PREFIX } from '../constants.ts'
 import { KIND_OFFER } from '../wire/frame.ts'
 import { Claim } from '../wire/generated/presence.js'
-import { MAX_CLAIM_BYTES, validateClaim } from '../pubsub/validators.ts'
+import { claimValidator } from '../pubsub/validators.ts'
+import type { PeerPenalties } from '../security/penalties.ts'
 import type { Call } from './call.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { WorkerRuntime } from '../worker/worker.ts'
@@ -23,6 +24,7 @@ export interface ClaimsInit {
   worker: WorkerRuntime
   channels: Channels
   log: Logger
+  penalties?: PeerPenalties
 }
 
 export class Claims {
@@ -74,7 +76,7 @@ export class Claims {
 
   private join (service: string): void {
     const topic = SERVICE_TOPIC_PREFIX + service
-    this.init.pubsub.topicValidators.set(topic, validateClaim)
+    this.init.pubsub.topicValidators.set(topic, claimValidator(this.init.penalties))
     this.init.pubsub.subscribe(topic)
   }
 

@@ -7,7 +7,9 @@
 import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, TimeoutError, errorFromWire, isFinal } from '../errors.ts'
 import { FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
+import { Assignments } from './assignments.ts'
 import { Call } from './call.ts'
+import { CallJournal } from './call-journal.ts'
 import type { CallInit } from './call.ts'
 import type { Candidate } from './balancers.ts'
 import type { Channels } from '../channel/channels.ts'
@@ -15,6 +17,7 @@ import type { TaskChannel } from '../channel/task-channel.ts'
 import type { PeerTable } from '../presence/peer-table.ts'
 import type { TaskEvent } from '../types.ts'
 import type { Frame } from '../wire/frame.ts'
+import type { Journal } from '../journal/journal.ts'
 import type { Logger } from '@libp2p/interface'
 
 export interface RequesterInit {
@@ -26,22 +29,33 @@ export interface RequesterInit {
   publishClaim(call: Call): Promise<void>
   claimRoundMs: number
   claimRounds: number
+  /** Where calls are recorded before dispatch, when configured */
+  journal?: Journal
   emit(event: 'task:dispatch' | 'task:failover' | 'task:done', detail: TaskEvent & { ok?: boolean }): void
 }
 
 export class Requester {
   private readonly init: RequesterInit
   private readonly calls = new Map<string, Call>()
-  private readonly byWorker = new Map<string, Set<Call>>()
+  private readonly assignments: Assignments
+  private readonly journal?: CallJournal
   private readonly timers = new Map<Call, ReturnType<typeof setTimeout>>()
   private running = true
 
   constructor (init: RequesterInit) {
     this.init = init
+    this.assignments = new Assignments(init.table)
+    if (init.journal != null) {
+      this.journal = new CallJournal(init.journal, init.log)
+    }
   }
 
-  /** Starts a call; its outcome arrives through `call.result` and `call.take()`. */
-  start (init: CallInit, signal?: AbortSignal): Call {
+  /**
+   * Starts a call; its outcome arrives through `call.result` and
+   * `call.take()`. With a journal, the call is recorded before dispatch,
+   * unless `recorded` says it already is (a recovered call).
+   */
+  start (init: CallInit, signal?: AbortSignal, recorded = false): Call {
     if (!this.running) {
       throw new NotStartedError()
     }
@@ -66,11 +80,22 @@ export class Requester {
       signal.addEventListener('abort', onAbort, { once: true })
       void call.result.catch(() => {}).finally(() => { signal.removeEventListener('abort', onAbort) })
     }
-    if (init.broadcast) {
-      this.claim(call)
-    } else {
-      this.dispatch(call)
+    const begin = (): void => {
+      if (init.broadcast) {
+        this.claim(call)
+      } else {
+        this.dispatch(call)
+      }
     }
+    if (this.journal == null || recorded || init.pinned != null) {
+      begin()
+      return call
+    }
+    this.journal.record(call).then(() => {
+      if (!call.settled) {
+        begin()
+      }
+    }, (err: Error) => { this.end(call, err) })
     return call
   }
 
@@ -109,11 +134,7 @@ export class Requester {
 
   /** A worker is suspect or dead, or its channel closed: move its calls. */
   onWorkerDown (peerId: string, reason: string, channel?: TaskChannel): void {
-    const calls = this.byWorker.get(peerId)
-    if (calls == null) {
-      return
-    }
-    for (const call of [...calls]) {
+    for (const call of this.assignments.of(peerId)) {
       if (channel == null || call.channel === channel) {
         this.failover(call, reason)
       }
@@ -123,11 +144,9 @@ export class Requester {
   /** Periodic check for stalled streams. */
   tick (now: number): void {
     const stalled: Call[] = []
-    for (const calls of this.byWorker.values()) {
-      for (const call of calls) {
-        if (call.init.streaming && !call.readerBehind && now - call.lastActivityAt > call.init.stallTimeoutMs) {
-          stalled.push(call)
-        }
+    for (const call of this.assignments.calls()) {
+      if (call.init.streaming && !call.readerBehind && now - call.lastActivityAt > call.init.stallTimeoutMs) {
+        stalled.push(call)
       }
     }
     for (const call of stalled) {
@@ -137,7 +156,7 @@ export class Requester {
 
   /** Peers holding this node's tasks, for keepalives. */
   workers (): IterableIterator<string> {
-    return this.byWorker.keys()
+    return this.assignments.workers()
   }
 
   /** The call with this id, while in flight. */
@@ -207,7 +226,7 @@ export class Requester {
       this.end(call, call.lastError ?? new ProtocolError('the stream is too long to resume on another worker'))
       return
     }
-    this.assign(call, peerId)
+    this.assignments.assign(call, peerId)
     let channel = this.init.channels.existing(peerId)
     if (channel == null) {
       try {
@@ -217,7 +236,7 @@ export class Requester {
           return
         }
         this.init.log('could not reach %s for %s: %s', peerId, call.id, err.message)
-        this.unassign(call)
+        this.assignments.unassign(call)
         call.tried.add(peerId)
         call.lastError = new NoWorkersError(`could not reach worker ${peerId}`, { peerId, cause: err })
         this.init.table.suspect(peerId)
@@ -289,7 +308,7 @@ export class Requester {
       this.init.table.sampleLatency(call.worker, Date.now() - call.dispatchedAt)
     }
     this.finish(call, true)
-    call.succeed(value)
+    call.succeed(value, this.forget(call))
   }
 
   private onError (call: Call, frame: Frame, peer: string): void {
@@ -345,7 +364,7 @@ export class Requester {
       call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
     }
     this.init.log('moving %s off %s: %s', call.id, peer, reason)
-    this.unassign(call)
+    this.assignments.unassign(call)
     call.tried.add(peer)
     call.movedFrom = { peerId: peer, reason, since: call.dispatchedAt }
     call.lastError ??= new NoWorkersError(`worker ${peer} failed: ${reason}`, { peerId: peer })
@@ -362,48 +381,20 @@ export class Requester {
     }
     call.claiming = false
     this.finish(call, false)
-    call.fail(err)
+    call.fail(err, this.forget(call))
+  }
+
+  /** Forgets a finished call in the journal; the caller hears the outcome after. */
+  private forget (call: Call): Promise<void> | undefined {
+    return this.journal == null || call.init.pinned != null ? undefined : this.journal.forget(call)
   }
 
   private finish (call: Call, ok: boolean): void {
     const peer = call.worker
-    this.unassign(call)
+    this.assignments.unassign(call)
     this.calls.delete(call.id)
     clearTimeout(this.timers.get(call))
     this.timers.delete(call)
     this.init.emit('task:done', { taskId: call.id, service: call.service, attempt: call.attempt, peerId: peer ?? '', ok })
-  }
-
-  private assign (call: Call, peerId: string): void {
-    call.worker = peerId
-    let set = this.byWorker.get(peerId)
-    if (set == null) {
-      set = new Set()
-      this.byWorker.set(peerId, set)
-    }
-    set.add(call)
-    const record = this.init.table.get(peerId)
-    if (record != null) {
-      record.outstanding++
-    }
-  }
-
-  private unassign (call: Call): void {
-    const peer = call.worker
-    if (peer == null) {
-      return
-    }
-    call.worker = undefined
-    call.channel = undefined
-    const set = this.byWorker.get(peer)
-    if (set?.delete(call) === true) {
-      if (set.size === 0) {
-        this.byWorker.delete(peer)
-      }
-      const record = this.init.table.get(peer)
-      if (record != null && record.outstanding > 0) {
-        record.outstanding--
-      }
-    }
   }
 }

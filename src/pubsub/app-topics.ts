@@ -5,11 +5,10 @@
 import { APP_TOPIC_PREFIX } from '../constants.ts'
 import { InvalidArgumentError } from '../errors.ts'
 import { decodePayload, encodePayload } from '../wire/payload.ts'
+import { appValidator, MAX_APP_MESSAGE_BYTES } from './validators.ts'
+import type { PeerPenalties } from '../security/penalties.ts'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
-
-/** Application payloads larger than this are refused on publish and on receipt. */
-const MAX_APP_MESSAGE_BYTES = 1024 * 1024
 
 export type TopicHandler = (data: unknown, meta: { from: string, topic: string }) => void
 
@@ -17,10 +16,12 @@ export class AppTopics {
   private readonly pubsub: GossipSub
   private readonly log: Logger
   private readonly handlers = new Map<string, Set<TopicHandler>>()
+  private readonly penalties?: PeerPenalties
 
-  constructor (pubsub: GossipSub, log: Logger) {
+  constructor (pubsub: GossipSub, log: Logger, penalties?: PeerPenalties) {
     this.pubsub = pubsub
     this.log = log
+    this.penalties = penalties
     pubsub.addEventListener('message', this.onMessage)
   }
 
@@ -43,6 +44,7 @@ export class AppTopics {
     if (set == null) {
       set = new Set()
       this.handlers.set(topic, set)
+      this.pubsub.topicValidators.set(APP_TOPIC_PREFIX + topic, appValidator(this.penalties))
       this.pubsub.subscribe(APP_TOPIC_PREFIX + topic)
     }
     set.add(handler)
@@ -51,6 +53,7 @@ export class AppTopics {
       if (set.size === 0 && this.handlers.get(topic) === set) {
         this.handlers.delete(topic)
         this.pubsub.unsubscribe(APP_TOPIC_PREFIX + topic)
+        this.pubsub.topicValidators.delete(APP_TOPIC_PREFIX + topic)
       }
     }
   }

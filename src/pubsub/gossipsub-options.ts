@@ -1,17 +1,21 @@
 /**
  * Gossipsub settings every meshwork peer shares: every message signed
- * (StrictSign) and checked, publishing allowed before anyone subscribed
- * (small meshes), and gossip over relayed links so browser tabs take part
- * before their direct WebRTC links exist.
+ * (StrictSign) and checked, scoring that graylists peers sending invalid
+ * messages, publishing allowed before anyone subscribed (small meshes), and
+ * gossip over relayed links so browser tabs take part before their direct
+ * WebRTC links exist.
  */
+import { scoring } from '../security/penalties.ts'
+import type { PeerPenalties } from '../security/penalties.ts'
 import type { GossipsubOpts } from '@libp2p/gossipsub'
 
-export function gossipsubOptions (overrides: Partial<GossipsubOpts> = {}): Partial<GossipsubOpts> {
+export function gossipsubOptions (penalties: PeerPenalties, overrides: Partial<GossipsubOpts> = {}): Partial<GossipsubOpts> {
   return {
     globalSignaturePolicy: 'StrictSign',
     allowPublishToZeroTopicPeers: true,
     emitSelf: false,
     runOnLimitedConnection: true,
+    ...scoring(penalties),
     ...overrides
   }
 }

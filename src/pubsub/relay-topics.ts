@@ -4,7 +4,9 @@
  * share one gossip mesh per topic — service claims and application events
  * cross the relay like everything else.
  */
-import type { GossipSub, SubscriptionChangeData, TopicValidatorFn } from '@libp2p/gossipsub'
+import { validatorFor } from './validators.ts'
+import type { PeerPenalties } from '../security/penalties.ts'
+import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
 
 /** Topics a relay follows on behalf of others, at most. */
 const MAX_FOLLOWED_TOPICS = 4_096
@@ -12,12 +14,12 @@ const MESHWORK_TOPIC = /^meshwork\/1\//
 
 export class RelayTopics {
   private readonly pubsub: GossipSub
-  private readonly validators: (topic: string) => TopicValidatorFn | undefined
+  private readonly penalties?: PeerPenalties
   private readonly followed = new Set<string>()
 
-  constructor (pubsub: GossipSub, validators: (topic: string) => TopicValidatorFn | undefined) {
+  constructor (pubsub: GossipSub, penalties?: PeerPenalties) {
     this.pubsub = pubsub
-    this.validators = validators
+    this.penalties = penalties
   }
 
   start (): void {
@@ -39,7 +41,7 @@ export class RelayTopics {
         continue
       }
       this.followed.add(topic)
-      const validator = this.validators(topic)
+      const validator = validatorFor(topic, this.penalties)
       if (validator != null && !this.pubsub.topicValidators.has(topic)) {
         this.pubsub.topicValidators.set(topic, validator)
       }

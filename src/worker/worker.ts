@@ -6,12 +6,17 @@
  */
 import { DEFAULT_CONCURRENCY, DEFAULT_QUEUE_PER_SLOT, OFFER_RESERVATION_MS } from '../constants.ts'
 import { InvalidArgumentError, NoWorkersError, ProtocolError, RateLimitedError } from '../errors.ts'
+import { accessCheck } from '../security/access.ts'
+import { PeerLimits } from '../security/limits.ts'
 import { Fifo } from '../util/fifo.ts'
 import { FLAG_RETRYABLE, FLAG_STREAM, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
-import { decodePayload, encodePayload } from '../wire/payload.ts'
-import { streamReply } from './stream-reply.ts'
+import { ResultCache } from './result-cache.ts'
+import { runTask } from './run-task.ts'
+import type { AccessCheck } from '../security/access.ts'
+import type { PeerLimitsInit } from '../security/limits.ts'
+import type { CachedResult } from './result-cache.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
-import type { Handler, HandlerContext, ServeOptions, TaskEvent } from '../types.ts'
+import type { Handler, ServeOptions, TaskEvent } from '../types.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { Logger } from '@libp2p/interface'
 
@@ -22,6 +27,7 @@ export interface ServiceSlot {
   maxQueue: number
   resume: 'replay' | 'continue'
   models: string[]
+  access?: AccessCheck
   running: number
   queue: Fifo<RunningTask>
   /** Offers made and not yet taken up, with their expiry */
@@ -45,6 +51,7 @@ export interface RunningTask {
 
 export interface WorkerInit {
   log: Logger
+  limits?: PeerLimitsInit
   /** Called when the served set changes, so presence can announce it */
   onServicesChanged(): void
   emit(event: 'work:start' | 'work:end', detail: TaskEvent & { ok?: boolean }): void
@@ -54,9 +61,12 @@ export class WorkerRuntime {
   private readonly services = new Map<string, ServiceSlot>()
   private readonly tasks = new Map<string, RunningTask>()
   private readonly init: WorkerInit
+  private readonly limits: PeerLimits
+  private readonly results = new ResultCache()
 
   constructor (init: WorkerInit) {
     this.init = init
+    this.limits = new PeerLimits(init.limits)
   }
 
   serve (name: string, handler: Handler, options: ServeOptions = {}): void {
@@ -70,6 +80,7 @@ export class WorkerRuntime {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new InvalidArgumentError('concurrency is a positive integer')
     }
+    const access = options.access != null ? accessCheck(options.access) : undefined
     this.unserve(name, false)
     this.services.set(name, {
       name,
@@ -78,6 +89,7 @@ export class WorkerRuntime {
       maxQueue: options.maxQueue ?? concurrency * DEFAULT_QUEUE_PER_SLOT,
       resume: options.resume ?? 'replay',
       models: options.models ?? [],
+      access,
       running: 0,
       queue: new Fifo(),
       reservations: new Map()
@@ -123,12 +135,43 @@ export class WorkerRuntime {
       return
     }
     const key = `${requester}/${frame.task}`
+    const cached = this.results.get(key)
+    if (cached != null) {
+      this.replay(channel, frame, cached)
+      return
+    }
     const existing = this.tasks.get(key)
     if (existing != null) {
-      if (existing.attempt >= frame.attempt) {
+      // the same channel repeating an attempt is a duplicate; a new channel is a restarted requester
+      if (existing.channel === channel && existing.attempt >= frame.attempt) {
+        return
+      }
+      if (!existing.streaming && (frame.flags & FLAG_STREAM) === 0) {
+        // a repeated single-reply attempt: let the run in progress answer it
+        existing.attempt = frame.attempt
+        existing.channel = channel
         return
       }
       this.abort(existing, new ProtocolError('superseded by a later attempt'))
+    }
+    if (slot.access != null && !slot.access.admits(requester)) {
+      slot.access.check(requester, slot.name, frame.token).then(() => {
+        if (this.services.get(slot.name) === slot) {
+          this.admit(frame, channel, slot, key)
+        }
+      }, (err: Error) => { this.refuse(channel, frame, err, false) })
+      return
+    }
+    this.admit(frame, channel, slot, key)
+  }
+
+  private admit (frame: Frame, channel: TaskChannel, slot: ServiceSlot, key: string): void {
+    const requester = channel.remotePeer
+    try {
+      this.limits.admit(requester)
+    } catch (err: any) {
+      this.refuse(channel, frame, err, true)
+      return
     }
     const reserved = slot.reservations.delete(key)
     const task: RunningTask = {
@@ -151,8 +194,17 @@ export class WorkerRuntime {
       this.tasks.set(key, task)
       slot.queue.push(task)
     } else {
+      this.limits.release(requester)
       this.refuse(channel, frame, new RateLimitedError(`"${slot.name}" is at capacity`), true)
     }
+  }
+
+  private replay (channel: TaskChannel, frame: Frame, cached: CachedResult): void {
+    if (cached.error != null) {
+      channel.send({ kind: KIND_ERROR, task: frame.task, attempt: frame.attempt, code: cached.error.code, message: cached.error.message, load: this.load })
+      return
+    }
+    channel.send({ kind: KIND_RESULT, task: frame.task, attempt: frame.attempt, payload: cached.payload, codec: cached.codec, load: this.load })
   }
 
   onCancel (frame: Frame, requester: string): void {
@@ -228,6 +280,7 @@ export class WorkerRuntime {
     }
     if (task.state === 'queued') {
       task.slot.queue.remove(task)
+      this.limits.release(task.requester)
     }
     task.controller.abort(reason)
     task.wakeWriter?.()
@@ -246,61 +299,21 @@ export class WorkerRuntime {
   }
 
   private async run (task: RunningTask): Promise<void> {
-    const { slot, frame, channel } = task
-    const signal = task.controller.signal
+    const { slot } = task
     task.state = 'running'
     slot.running++
     const event: TaskEvent = { taskId: task.id, service: slot.name, attempt: task.attempt, peerId: task.requester }
     this.init.emit('work:start', event)
     let ok = false
     try {
-      const input = decodePayload(frame.payload, frame.codec)
-      const ctx: HandlerContext = {
-        signal,
-        taskId: task.id,
-        attempt: task.attempt,
-        service: slot.name,
-        requester: task.requester,
-        resume: { chunks: frame.prior.map(p => decodePayload(p.data, p.codec)) }
-      }
-      const out = slot.handler(input, ctx)
-      let value: unknown
-      if (isAsyncIterable(out)) {
-        value = await streamReply(task, out, signal, this.load)
-      } else {
-        value = await out
-        if (task.streaming) {
-          value = await streamReply(task, single(value), signal, this.load)
-        }
-      }
-      if (!signal.aborted) {
-        const { data, codec } = encodePayload(value)
-        channel.send({
-          kind: KIND_RESULT,
-          task: task.id,
-          attempt: task.attempt,
-          payload: data,
-          codec,
-          load: this.load - 1,
-          capacity: slot.concurrency
-        })
-        ok = true
-      }
-    } catch (err: any) {
-      if (!signal.aborted) {
-        channel.send({
-          kind: KIND_ERROR,
-          task: task.id,
-          attempt: task.attempt,
-          code: typeof err?.code === 'string' ? err.code : (err?.name ?? 'Error'),
-          message: String(err?.message ?? err),
-          flags: err?.retryable === true ? FLAG_RETRYABLE : 0,
-          load: this.load - 1,
-          capacity: slot.concurrency
-        })
+      const outcome = await runTask(task, () => this.load)
+      ok = outcome.ok
+      if (outcome.cache != null) {
+        this.results.set(task.key, outcome.cache)
       }
     } finally {
       slot.running--
+      this.limits.release(task.requester)
       if (this.tasks.get(task.key) === task) {
         this.tasks.delete(task.key)
       }
@@ -317,12 +330,4 @@ export class WorkerRuntime {
       }
     }
   }
-}
-
-function isAsyncIterable (value: unknown): value is AsyncIterable<unknown> {
-  return value != null && typeof (value as any)[Symbol.asyncIterator] === 'function'
-}
-
-async function * single (value: unknown): AsyncGenerator<unknown> {
-  yield value
 }

@@ -1,0 +1,99 @@
+/**
+ * The task journal: a requester records each task before dispatching it and
+ * forgets it once its result (or final error) has been handed over. After a
+ * restart, `MeshNode.recover()` runs what is still recorded, so no task is
+ * lost and each resolves once. Backed by any interface-datastore store:
+ * LevelDB in Node (`levelJournal` from `meshwork/node`), IndexedDB in the
+ * browser, memory for tests.
+ *
+ * @example
+ * ```ts
+ * const node = await createMeshNode({ bootstrap, journal: await levelJournal('./tasks') })
+ * for (const task of await node.recover()) {
+ *   task.result?.then(value => console.log(task.id, value))
+ * }
+ * ```
+ */
+import { MemoryDatastore } from 'datastore-core'
+import { Key } from 'interface-datastore'
+import { ProtocolError } from '../errors.ts'
+import { JournalEntry } from './generated/journal.js'
+import type { Datastore } from 'interface-datastore'
+
+/** A task as the journal keeps it. */
+export interface JournalRecord {
+  id: string
+  service: string
+  input: { data: Uint8Array, codec: number }
+  streaming: boolean
+  createdAt: number
+  deadline: number
+  maxAttempts: number
+  model?: string
+}
+
+export interface Journal {
+  /** Records a task before it is dispatched. */
+  add(record: JournalRecord): Promise<void>
+  /** Forgets a task whose outcome was delivered. */
+  remove(id: string): Promise<void>
+  /** Every task still recorded, oldest first, at most `limit`. */
+  pending(limit?: number): Promise<JournalRecord[]>
+}
+
+const PREFIX = '/meshwork/journal'
+
+/** A journal on an interface-datastore store (opened by the caller). */
+export function datastoreJournal (datastore: Datastore): Journal {
+  const key = (id: string): Key => new Key(`${PREFIX}/${encodeURIComponent(id)}`)
+  return {
+    async add (record) {
+      await datastore.put(key(record.id), JournalEntry.encode({
+        id: record.id,
+        service: record.service,
+        input: record.input.data as Uint8Array<ArrayBuffer>,
+        codec: record.input.codec,
+        streaming: record.streaming,
+        createdAt: BigInt(record.createdAt),
+        deadline: BigInt(record.deadline),
+        maxAttempts: record.maxAttempts,
+        model: record.model ?? ''
+      }))
+    },
+    async remove (id) {
+      await datastore.delete(key(id))
+    },
+    async pending (limit = Infinity) {
+      const out: JournalRecord[] = []
+      for await (const { value } of datastore.query({ prefix: PREFIX })) {
+        out.push(decode(value))
+      }
+      out.sort((a, b) => a.createdAt - b.createdAt)
+      return out.slice(0, limit)
+    }
+  }
+}
+
+/** A journal in memory: tasks survive nothing, but the code path is the same. */
+export function memoryJournal (): Journal {
+  return datastoreJournal(new MemoryDatastore())
+}
+
+function decode (bytes: Uint8Array): JournalRecord {
+  let entry: JournalEntry
+  try {
+    entry = JournalEntry.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError('corrupt journal entry', { cause: err })
+  }
+  return {
+    id: entry.id,
+    service: entry.service,
+    input: { data: entry.input, codec: entry.codec },
+    streaming: entry.streaming,
+    createdAt: Number(entry.createdAt),
+    deadline: Number(entry.deadline),
+    maxAttempts: entry.maxAttempts,
+    model: entry.model === '' ? undefined : entry.model
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Finished results a worker keeps for a while by (requester, task id), so a
+ * repeated attempt after a lost reply (a requester that restarted, a reply
+ * cut off with its connection) gets the stored result instead of running
+ * the handler twice. Bounded in entries, bytes and age; oldest go first.
+ */
+export interface CachedResult {
+  /** RESULT payload, or an ERROR's name and message */
+  payload?: Uint8Array
+  codec?: number
+  error?: { code: string, message: string }
+}
+
+export interface ResultCacheInit {
+  maxEntries?: number
+  maxBytes?: number
+  ttlMs?: number
+}
+
+export const DEFAULT_RESULT_CACHE_ENTRIES = 10_000
+export const DEFAULT_RESULT_CACHE_BYTES = 64 * 1024 * 1024
+export const DEFAULT_RESULT_CACHE_TTL_MS = 5 * 60_000
+
+interface Entry {
+  result: CachedResult
+  bytes: number
+  expires: number
+}
+
+export class ResultCache {
+  private readonly entries = new Map<string, Entry>()
+  private readonly maxEntries: number
+  private readonly maxBytes: number
+  private readonly ttlMs: number
+  private bytes = 0
+
+  constructor (init: ResultCacheInit = {}) {
+    this.maxEntries = init.maxEntries ?? DEFAULT_RESULT_CACHE_ENTRIES
+    this.maxBytes = init.maxBytes ?? DEFAULT_RESULT_CACHE_BYTES
+    this.ttlMs = init.ttlMs ?? DEFAULT_RESULT_CACHE_TTL_MS
+  }
+
+  get (key: string, now = Date.now()): CachedResult | undefined {
+    const entry = this.entries.get(key)
+    if (entry == null) {
+      return undefined
+    }
+    if (entry.expires < now) {
+      this.delete(key, entry)
+      return undefined
+    }
+    return entry.result
+  }
+
+  set (key: string, result: CachedResult, now = Date.now()): void {
+    const bytes = (result.payload?.byteLength ?? 0) + (result.error?.message.length ?? 0) + key.length
+    if (bytes > this.maxBytes / 16) {
+      // one huge result would flush everything else; not worth keeping
+      return
+    }
+    const old = this.entries.get(key)
+    if (old != null) {
+      this.delete(key, old)
+    }
+    this.entries.set(key, { result, bytes, expires: now + this.ttlMs })
+    this.bytes += bytes
+    for (const [k, entry] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes && entry.expires >= now) {
+        break
+      }
+      this.delete(k, entry)
+    }
+  }
+
+  get size (): number {
+    return this.entries.size
+  }
+
+  private delete (key: string, entry: Entry): void {
+    this.entries.delete(key)
+    this.bytes -= entry.bytes
+  }
+}
