@@ -1,0 +1,101 @@
+/**
+ * The command line as a newcomer uses it: `meshwork start`, then requests
+ * and the peer table from another process in the same folder.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generate } from '../../src/models/demo-llm.ts'
+import { BIN, runCli, startCli } from '../helpers/cli.ts'
+import type { ChildProcess } from 'node:child_process'
+
+describe('meshwork start, request, peers', () => {
+  let dir: string
+  let start: ChildProcess
+  const output: string[] = []
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meshwork-cli-'))
+    start = spawn(process.execPath, [BIN, 'start', '--port', '0', '--token-delay-ms', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
+    await new Promise<void>((resolve, reject) => {
+      start.once('exit', code => { reject(new Error(`start exited with ${code}`)) })
+      createInterface({ input: start.stdout! }).on('line', line => {
+        output.push(line)
+        if (line.startsWith('Ctrl-C')) resolve()
+      })
+    })
+  })
+
+  afterAll(async () => {
+    start?.kill('SIGINT')
+    await new Promise(resolve => start.once('exit', resolve))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const cli = async (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
+    return { code, stdout, stderr }
+  }
+
+  it('says what is up and what to do next', () => {
+    const text = output.join('\n')
+    expect(text).toMatch(/^peer \S+$/m)
+    expect(text).toMatch(/relay\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
+    expect(text).toMatch(/demo\s+http:\/\/127\.0\.0\.1:\d+/)
+    expect(text).toContain('npx meshwork request echo')
+  })
+
+  it('request returns the reply on stdout', async () => {
+    const { code, stdout } = await cli(['request', 'echo', '{"hi":1}'])
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout)).toEqual({ hi: 1 })
+  })
+
+  it('request --stream prints the tokens as they come', async () => {
+    const { code, stdout } = await cli(['request', 'demo-llm', '{"prompt":"cli","maxTokens":25}', '--stream'])
+    expect(code).toBe(0)
+    expect(stdout).toBe(`${generate('cli', 25).join('')}\n`)
+  })
+
+  it('errors go to stderr with a non-zero exit', async () => {
+    const { code, stdout, stderr } = await cli(['request', 'demo-llm', '{"prompt":42}'])
+    expect(code).not.toBe(0)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/RemoteError/)
+    const usage = await cli(['request'])
+    expect(usage.code).toBe(2)
+  })
+
+  it('peers lists the relay and both workers', async () => {
+    const { code, stdout } = await cli(['peers', '--json'])
+    expect(code).toBe(0)
+    const peers = stdout.trim().split('\n').map(line => JSON.parse(line))
+    expect(peers.filter(p => p.role === 'relay')).toHaveLength(1)
+    expect(peers.filter(p => p.services.includes('demo-llm') && p.state === 'alive')).toHaveLength(2)
+  })
+})
+
+describe('meshwork relay', () => {
+  it('prints its TCP and WebSocket multiaddrs first, then its peer id', async () => {
+    const relay = await startCli(['relay', '--port', '0'])
+    try {
+      expect(relay.lines[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/\S+$/)
+      expect(relay.lines[1]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/\S+$/)
+      expect(relay.lines[2]).toBe(`peer ${relay.peerId}`)
+      const { code, stdout } = await runCli(['peers', '--bootstrap', relay.lines[0]])
+      expect(code).toBe(0)
+      expect(stdout).toContain(relay.peerId)
+    } finally {
+      relay.kill('SIGTERM')
+      expect(await relay.exited).toBe(0)
+    }
+  })
+})
