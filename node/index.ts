@@ -53,7 +53,7 @@ export interface NodeMeshInit extends MeshInit {
 export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode> {
   const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
   const penalties = new PeerPenalties()
-  const libp2p = await createLibp2p(libp2pOptions(init, privateKey, penalties))
+  const libp2p = await createLibp2p(await libp2pOptions(init, privateKey, penalties))
   try {
     return await createMesh({ libp2p, privateKey, penalties }, init)
   } catch (err) {

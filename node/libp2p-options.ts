@@ -11,7 +11,6 @@ import { identify } from '@libp2p/identify'
 import { memory } from '@libp2p/memory'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { gossipsub } from '@libp2p/gossipsub'
 import { preSharedKey } from '@libp2p/pnet'
@@ -24,7 +23,7 @@ import type { Libp2pOptions } from 'libp2p'
 /** Reservations a relay holds at most (one per peer it introduces). */
 const RELAY_MAX_RESERVATIONS = 4096
 
-export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey, penalties: PeerPenalties): Libp2pOptions<any> {
+export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey, penalties: PeerPenalties): Promise<Libp2pOptions<any>> {
   const relay = init.role === 'relay'
   const memoryOnly = init.transport === 'memory'
   const transports: NonNullable<Libp2pOptions['transports']> = memoryOnly
@@ -32,6 +31,8 @@ export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey, penal
     : [tcp(), webSockets(), circuitRelayTransport()]
   // WebRTC cannot carry a pnet-protected connection, and a private mesh has no browsers
   if (!memoryOnly && init.webrtc !== false && init.psk == null) {
+    // loaded only when used: the native WebRTC stack costs startup time and memory
+    const { webRTC } = await import('@libp2p/webrtc')
     transports.push(webRTC())
   }
   const listen = init.listen ?? defaultListen(init)
