@@ -13,10 +13,12 @@ export const ANNOUNCEMENT_SIGNING_DOMAIN = 'meshwork/1/announcement'
 /** Slow refresh of a peer's own announcement. */
 export const DEFAULT_PRESENCE_INTERVAL_MS = 5_000
 /**
- * The refresh stretches by this much per known peer, so the whole mesh
- * publishes at a roughly constant rate and each peer's cost stays flat.
+ * The refresh stretches by this much per known peer, so that past ten peers
+ * the whole mesh publishes about two announcements a second however large it
+ * grows, and what each peer receives stays flat. Deaths still spread at once
+ * (piggybacked), and load is learned from replies.
  */
-export const PRESENCE_STRETCH_PER_PEER_MS = 100
+export const PRESENCE_STRETCH_PER_PEER_MS = 500
 /** An announcement expires after this many of its refresh intervals. */
 export const PRESENCE_EXPIRY_INTERVALS = 3
 /** Keepalive on a task channel while tasks are in flight. */
