@@ -127,7 +127,8 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       keepaliveIntervalMs: init.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
       suspectTimeoutMs: init.suspectTimeoutMs ?? DEFAULT_SUSPECT_TIMEOUT_MS,
       deadTimeoutMs: init.deadTimeoutMs ?? DEFAULT_DEAD_TIMEOUT_MS,
-      requesterTimeoutMs: init.requesterTimeoutMs ?? DEFAULT_REQUESTER_TIMEOUT_MS
+      requesterTimeoutMs: init.requesterTimeoutMs ?? DEFAULT_REQUESTER_TIMEOUT_MS,
+      onWitnessedDeath: (peer) => { this.presence.markGone(peer) }
     })
     this.topics = new AppTopics(pubsub, log('pubsub'), penalties)
     if (this.role === 'relay') {
@@ -264,9 +265,6 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.liveness.onState(peerId, state)
     if (state === 'suspect' || state === 'dead') {
       this.requester.onWorkerDown(peerId, state)
-    }
-    if (state === 'dead') {
-      this.presence.markGone(peerId)
     }
     if (previous !== state) {
       this.safeDispatch(`peer:${state}`, { peerId, state })

@@ -28,6 +28,8 @@ export interface LivenessInit {
   suspectTimeoutMs: number
   deadTimeoutMs: number
   requesterTimeoutMs: number
+  /** This node saw `peer` die itself (not by hearsay): spread the word */
+  onWitnessedDeath(peer: string): void
 }
 
 interface Contact {
@@ -126,12 +128,19 @@ export class Liveness {
         continue
       }
       if (now - record.stateSince > this.init.deadTimeoutMs) {
-        table.dead(peer)
+        this.declareDead(peer)
       } else if (!this.probing.has(peer) && this.probing.size < MAX_PROBES) {
         void this.probe(peer, now)
       }
     }
     requester.tick(now)
+  }
+
+  private declareDead (peer: string): void {
+    if (this.init.table.get(peer)?.state !== 'dead') {
+      this.init.table.dead(peer)
+      this.init.onWitnessedDeath(peer)
+    }
   }
 
   private contact (peer: string, now: number): Contact {
@@ -164,7 +173,7 @@ export class Liveness {
       const connected = this.init.libp2p.getConnections(peerIdFromString(peer)).length > 0
       if (!connected) {
         this.init.log('suspect %s unreachable: %s', peer, err.message)
-        this.init.table.dead(peer)
+        this.declareDead(peer)
       }
     } finally {
       this.probing.delete(peer)

@@ -101,13 +101,17 @@ export class Presence {
     }, 50)
   }
 
-  /** Records a peer this node saw die, to be piggybacked on announcements. */
+  /**
+   * Records a peer this node saw die, to be piggybacked on announcements,
+   * and announces soon: the few peers that witness a death tell the rest.
+   */
   markGone (peerId: string): void {
     this.gone.delete(peerId)
     this.gone.set(peerId, Date.now())
     while (this.gone.size > MAX_GONE_PIGGYBACK) {
       this.gone.delete(this.gone.keys().next().value as string)
     }
+    this.announceSoon()
   }
 
   /** Pulls the whole table of a peer, sending ours along. */
