@@ -1,6 +1,7 @@
 /**
  * `meshwork start [--workers N] [--port N]`: an all-in-one local mesh — a
- * relay, N demo workers (child processes serving `demo-llm` and `echo`)
+ * relay, N demo workers (child processes serving `demo-llm`, `echo` and
+ * `llm.chat` on the demo model)
  * and the browser demo on http://127.0.0.1:<port>.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -58,6 +59,7 @@ export async function run (argv: string[]): Promise<void> {
     '--bootstrap', tcp[0],
     '--service', 'demo-llm', '--handler', 'demo-llm',
     '--service', 'echo', '--handler', 'echo',
+    '--service', 'llm.chat', '--handler', 'demo-llm',
     '--token-delay-ms', String(tokenDelay)
   ])))
   workers.push(...spawned)
