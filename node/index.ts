@@ -54,3 +54,8 @@ export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode
     throw err
   }
 }
+
+export { createGateway, PEER_HEADER } from './gateway/index.ts'
+export type { Gateway, GatewayInit } from './gateway/index.ts'
+export { openaiChat, UpstreamError } from './handlers/openai.ts'
+export type { OpenAIChatInit } from './handlers/openai.ts'
