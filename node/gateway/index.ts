@@ -15,8 +15,7 @@
  *
  * @example
  * ```ts
- * import { createMeshNode } from 'meshwork/node'
- * import { createGateway } from 'meshwork/node/gateway'
+ * import { createGateway, createMeshNode } from 'meshwork/node'
  *
  * const node = await createMeshNode({ bootstrap: [relayAddr] })
  * const gateway = await createGateway({ node, port: 8000 })
