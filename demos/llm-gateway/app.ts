@@ -3,12 +3,12 @@
  * lists the models the mesh serves, then streams an answer, naming the
  * machine that started it.
  *
- *   OPENAI_BASE_URL=http://127.0.0.1:8000/v1 node demos/llm-gateway/app.ts [MODEL] [PROMPT]
+ *   OPENAI_BASE_URL=http://127.0.0.1:8400/v1 node demos/llm-gateway/app.ts [MODEL] [PROMPT]
  */
 import OpenAI from 'openai'
 
 const client = new OpenAI({
-  baseURL: process.env.OPENAI_BASE_URL ?? 'http://127.0.0.1:8000/v1',
+  baseURL: process.env.OPENAI_BASE_URL ?? 'http://127.0.0.1:8400/v1',
   // the gateway's token, when it was started with one
   apiKey: process.env.OPENAI_API_KEY ?? 'unused'
 })

@@ -2,16 +2,16 @@
  * Three machines' model servers pooled behind one OpenAI-compatible
  * endpoint, all on this machine: a relay, three model servers each with a
  * `meshwork worker --handler openai` beside it, and `meshwork gateway` on
- * port 8000. Then run `node demos/llm-gateway/app.ts` (the app: the
+ * port 8400. Then run `node demos/llm-gateway/app.ts` (the app: the
  * official openai client) in another terminal, and kill a worker while an
  * answer streams.
  *
- *   node demos/llm-gateway/run.ts [--port 8000]
+ *   node demos/llm-gateway/run.ts [--port 8400]
  */
 import { parseArgs } from 'node:util'
 import { meshwork, modelServer, stopAll } from './spawn.ts'
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '8000' } } })
+const { values } = parseArgs({ options: { port: { type: 'string', default: '8400' } } })
 
 const relay = await meshwork(['relay'])
 const bootstrap = relay.lines[0]

@@ -1,7 +1,8 @@
 /** Defaults of the OpenAI-compatible gateway. */
 
 /** HTTP port the `meshwork gateway` command listens on. */
-export const DEFAULT_GATEWAY_PORT = 8000
+// clear of the model servers it fronts: vLLM 8000, llama.cpp 8080, Ollama 11434
+export const DEFAULT_GATEWAY_PORT = 8400
 /** Interface it listens on. */
 export const DEFAULT_GATEWAY_HOST = '127.0.0.1'
 /** Largest request body accepted; more gets 413. */

@@ -18,7 +18,7 @@
  * import { createGateway, createMeshNode } from 'meshwork/node'
  *
  * const node = await createMeshNode({ bootstrap: [relayAddr] })
- * const gateway = await createGateway({ node, port: 8000 })
+ * const gateway = await createGateway({ node, port: 8400 })
  * // new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused' })
  * await gateway.close()
  * await node.stop()
