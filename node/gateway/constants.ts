@@ -1,7 +1,9 @@
 /** Defaults of the OpenAI-compatible gateway. */
 
-/** HTTP port the `meshwork gateway` command listens on. */
-// clear of the model servers it fronts: vLLM 8000, llama.cpp 8080, Ollama 11434
+/**
+ * HTTP port the `meshwork gateway` command listens on, clear of the model
+ * servers it fronts (vLLM 8000, llama.cpp 8080, Ollama 11434).
+ */
 export const DEFAULT_GATEWAY_PORT = 8400
 /** Interface it listens on. */
 export const DEFAULT_GATEWAY_HOST = '127.0.0.1'
