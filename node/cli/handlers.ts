@@ -15,6 +15,8 @@ export interface HandlerOptions {
   /** `--openai-url`: base URL of an OpenAI-compatible API */
   openaiUrl?: string
   openaiKey?: string
+  /** `--continue-final-message`: resume answers the way vLLM needs */
+  continueFinalMessage?: boolean
 }
 
 export interface BuiltinHandler {
@@ -56,7 +58,7 @@ export function builtinHandler (name: string, service: string, options: HandlerO
       }
       const models = Object.fromEntries(options.models.map(modelPair))
       return {
-        handler: openaiChat({ url: checkUrl(options.openaiUrl), models, apiKey: options.openaiKey }),
+        handler: openaiChat({ url: checkUrl(options.openaiUrl), models, apiKey: options.openaiKey, continueFinalMessage: options.continueFinalMessage }),
         options: { resume: 'continue', models: Object.keys(models) }
       }
     }

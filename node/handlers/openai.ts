@@ -6,8 +6,8 @@
  * request. A resumed attempt asks the server to continue the answer from
  * the tokens the caller already has (see `continueRequest` in
  * src/models/chat.ts): servers that continue a trailing assistant message
- * (llama.cpp, Ollama, meshwork's demo model) pick up where the last worker
- * stopped.
+ * (llama.cpp's server, Ollama, meshwork's demo model; vLLM with
+ * `continueFinalMessage`) pick up where the last worker stopped.
  *
  * @example
  * ```ts
@@ -59,6 +59,13 @@ export interface OpenAIChatInit {
   apiKey?: string
   /** A server that sends nothing for this long is given up on. Default 60 s */
   idleTimeoutMs?: number
+  /**
+   * Mark a trailing assistant message as one to continue with vLLM's
+   * `continue_final_message: true, add_generation_prompt: false` (vLLM
+   * needs them to resume an answer; llama.cpp's server accepts them too).
+   * Off by default: strict servers refuse fields they do not know.
+   */
+  continueFinalMessage?: boolean
 }
 
 /** The bridge as an `llm.chat` handler; serve it with `{ resume: 'continue' }`. */
@@ -88,7 +95,7 @@ export function openaiChat (init: OpenAIChatInit): Handler<ChatRequest, string> 
         res = await fetch(endpoint, {
           method: 'POST',
           headers,
-          body: JSON.stringify({ ...rest, model: upstreamModel, stream: true }),
+          body: JSON.stringify({ ...rest, ...continuation(rest, init), model: upstreamModel, stream: true }),
           signal
         })
       } catch (err: any) {
@@ -129,6 +136,14 @@ export function openaiChat (init: OpenAIChatInit): Handler<ChatRequest, string> 
       idle.stop()
     }
   }
+}
+
+/** The fields that ask a server to continue a trailing assistant message, when configured. */
+function continuation (request: ChatRequest, init: OpenAIChatInit): object {
+  if (init.continueFinalMessage !== true || request.messages[request.messages.length - 1].role !== 'assistant') {
+    return {}
+  }
+  return { continue_final_message: true, add_generation_prompt: false }
 }
 
 function parseEvent (data: string): { content: string, finished: boolean } {

@@ -111,6 +111,16 @@ describe('the openai bridge handler', () => {
     expect(body.max_tokens).toBe(7)
   })
 
+  it('marks the answer to continue for servers that need it, when configured', async () => {
+    const vllm = openaiChat({ url, models: { ok: 'up-ok' }, continueFinalMessage: true })
+    await collect(vllm(ask('ok', { max_tokens: 9 }), context(['Hel'])) as AsyncIterable<string>)
+    expect(upstream.bodies.at(-1)).toMatchObject({ continue_final_message: true, add_generation_prompt: false })
+    await collect(vllm(ask('ok', { max_tokens: 9 }), context()) as AsyncIterable<string>)
+    expect(upstream.bodies.at(-1)).not.toHaveProperty('continue_final_message')
+    await collect(run(ask('ok', { max_tokens: 9 }), context(['Hel'])))
+    expect(upstream.bodies.at(-1)).not.toHaveProperty('continue_final_message')
+  })
+
   it('aborts the HTTP request when the task is cancelled', async () => {
     const controller = new AbortController()
     const tokens = run(ask('slow'), context([], controller.signal))[Symbol.asyncIterator]()

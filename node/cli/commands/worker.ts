@@ -22,6 +22,7 @@ export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler
   --openai-url URL      openai handler: the model server's API base (e.g. http://127.0.0.1:11434/v1)
   --model M             model announced for ${LLM_CHAT_SERVICE} (repeatable); NAME=UPSTREAM_NAME
                         maps a mesh name to the server's; the API key comes from $OPENAI_API_KEY
+  --continue-final-message  openai handler: resume answers with vLLM's continue_final_message
   --port N              TCP port (default any free port)
   --host H              interface to listen on (default 127.0.0.1)`
 
@@ -34,6 +35,7 @@ export async function run (argv: string[]): Promise<void> {
     'token-delay-ms': { type: 'string' },
     'openai-url': { type: 'string' },
     model: { type: 'string', multiple: true },
+    'continue-final-message': { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' }
   })
@@ -53,7 +55,8 @@ export async function run (argv: string[]): Promise<void> {
     tokenDelayMs: integer(values['token-delay-ms'], 'token-delay-ms', DEFAULT_TOKEN_DELAY_MS),
     models: values.model ?? [],
     openaiUrl: values['openai-url'],
-    openaiKey: process.env.OPENAI_API_KEY
+    openaiKey: process.env.OPENAI_API_KEY,
+    continueFinalMessage: values['continue-final-message'] === true
   }
   const concurrency = integer(values.concurrency, 'concurrency', 16, 1)
   const chosen = services.map((service, i) => {
