@@ -78,6 +78,7 @@ What to do next (in another terminal, in this folder):
   npx meshwork request echo '{"hi":1}'
   npx meshwork request demo-llm '{"prompt":"tell me about meshes","maxTokens":200}' --stream
   npx meshwork peers
+  npx meshwork gateway      an OpenAI-compatible API (model demo-llm) on http://127.0.0.1:8400/v1
   kill -9 <a worker pid above> while a stream runs: the answer finishes on another worker
   open ${demo.url} in a few tabs: each tab is a peer; switch on "serve" in one
 
