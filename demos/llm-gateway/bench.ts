@@ -39,9 +39,20 @@ async function answer (client: OpenAI, model: string, prompt: string): Promise<S
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 
-/** `concurrency` answers at once per round; returns per-answer samples. */
+let failures = 0
+
+/** `concurrency` answers at once per round; returns the samples of those that completed. */
 async function run (client: OpenAI, model: string, concurrency: number, round: number): Promise<Sample[]> {
-  return Promise.all(Array.from({ length: concurrency }, async (_, i) => answer(client, model, `question ${round}.${i}`)))
+  const samples = await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
+    try {
+      return await answer(client, model, `question ${round}.${i}`)
+    } catch (err: any) {
+      failures++
+      console.error(`${client.baseURL} round ${round}: ${err.name}: ${err.message} ${err.cause?.message ?? ''}`)
+      return undefined
+    }
+  }))
+  return samples.filter(s => s != null)
 }
 
 try {
@@ -66,6 +77,7 @@ try {
   const cases = [
     { model: 'fast', concurrency: 1, what: 'model as fast as it goes, 1 stream' },
     { model: 'paced', concurrency: 1, what: 'model at 100 tokens/s, 1 stream' },
+    { model: 'paced', concurrency: 8, what: 'model at 100 tokens/s, 8 streams at once' },
     { model: 'fast', concurrency: 8, what: 'model as fast as it goes, 8 streams at once' }
   ] as const
   console.log(`${maxTokens} tokens an answer, ${rounds} rounds a path, medians\n`)
@@ -85,6 +97,7 @@ try {
     const g = { ttft: median(samples.gateway.map(s => s.ttftMs)), rate: median(samples.gateway.map(s => s.tokensPerS)) }
     console.log(`| ${c.what} | ${d.ttft.toFixed(1)} ms | ${g.ttft.toFixed(1)} ms | ${(g.ttft - d.ttft).toFixed(1)} ms | ${d.rate.toFixed(0)} | ${g.rate.toFixed(0)} | ${(g.rate / d.rate).toFixed(2)} |`)
   }
+  console.log(`\n${failures} answers failed`)
 } finally {
   await stopAll()
 }
