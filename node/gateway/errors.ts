@@ -21,7 +21,10 @@ export interface HttpError {
   body: OpenAIErrorBody
 }
 
-/** A request the gateway cannot accept, naming the parameter at fault. */
+/**
+ * A request the gateway cannot accept, naming the parameter at fault. Its
+ * `name` stays `InvalidArgumentError`: it is one, with a field attached.
+ */
 export class InvalidRequestError extends InvalidArgumentError {
   /** The request field at fault (`messages[0].content`), or null */
   readonly param: string | null

@@ -97,6 +97,7 @@ export async function * readEvents (body: AsyncIterable<Uint8Array>, options: Re
       throw new ProtocolError(`a server-sent event line is longer than ${max} characters`)
     }
   }
+  // a server that closes without the last blank line still has its last event read
   pending += decoder.decode()
   if (pending !== '') {
     yield * line(pending)
