@@ -35,6 +35,7 @@ export interface CompletionContext {
   node: MeshNode
   affinity: Affinity
   timeoutMs: number
+  stallTimeoutMs: number
   log: Logger
   /** The worker a task was last dispatched to */
   dispatchedTo(taskId: string): string | undefined
@@ -60,6 +61,7 @@ export async function chatCompletion (ctx: CompletionContext, body: unknown, res
     preferPeer,
     balancer: 'least-loaded',
     timeoutMs: ctx.timeoutMs,
+    stallTimeoutMs: ctx.stallTimeoutMs,
     signal: abort.signal
   })
   const tokens = stream[Symbol.asyncIterator]()

@@ -11,6 +11,12 @@ export const DEFAULT_GATEWAY_HOST = '127.0.0.1'
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 /** Deadline of one completion, across attempts; past it the client gets 504. */
 export const DEFAULT_COMPLETION_TIMEOUT_MS = 300_000
+/**
+ * An answer with no token for this long while the client reads moves to
+ * another worker. Long: a model may take many seconds over a long prompt
+ * before its first token, and a dead worker is caught sooner by liveness.
+ */
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000
 /** Completions in flight at once; more get 429. */
 export const DEFAULT_MAX_COMPLETIONS = 1_024
 /** Conversations whose worker the gateway remembers, for sticky routing. */

@@ -28,7 +28,7 @@ import { logger } from '@libp2p/logger'
 import { LLM_CHAT_SERVICE } from '../../src/models/chat.ts'
 import {
   DEFAULT_COMPLETION_TIMEOUT_MS, DEFAULT_GATEWAY_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_COMPLETIONS,
-  DEFAULT_MAX_CONVERSATIONS, MAX_TRACKED_DISPATCHES, REQUEST_READ_TIMEOUT_MS
+  DEFAULT_MAX_CONVERSATIONS, DEFAULT_STALL_TIMEOUT_MS, MAX_TRACKED_DISPATCHES, REQUEST_READ_TIMEOUT_MS
 } from './constants.ts'
 import { createGatewayServer } from './server.ts'
 import { Affinity } from './sticky.ts'
@@ -50,6 +50,8 @@ export interface GatewayInit {
   token?: string
   /** Deadline of one completion, across attempts. Default 300 s */
   timeoutMs?: number
+  /** No token for this long moves the answer to another worker. Default 60 s */
+  stallTimeoutMs?: number
   /** Largest request body. Default 1 MiB */
   maxBodyBytes?: number
   /** Completions in flight at once. Default 1024 */
@@ -90,6 +92,7 @@ export async function createGateway (init: GatewayInit): Promise<Gateway> {
     log,
     affinity: new Affinity(init.maxConversations ?? DEFAULT_MAX_CONVERSATIONS),
     timeoutMs: init.timeoutMs ?? DEFAULT_COMPLETION_TIMEOUT_MS,
+    stallTimeoutMs: init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
     token: init.token,
     maxBodyBytes: init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxCompletions: init.maxCompletions ?? DEFAULT_MAX_COMPLETIONS,

@@ -174,6 +174,22 @@ describe('the gateway in front of an in-process mesh', () => {
     expect(got.join('').length).toBeGreaterThan(0)
   })
 
+  it('moves an answer that stalls past the gateway\'s stall timeout', async () => {
+    // one token every 150 ms against a 50 ms stall timeout, and no other worker of the model
+    const impatient = await createGateway({ node, stallTimeoutMs: 50 })
+    try {
+      const err: any = await new OpenAI({ baseURL: `${impatient.url}/v1`, apiKey: 'x', maxRetries: 0 })
+        .chat.completions.create({ model: 'slow', messages: messages('x'), max_tokens: 3 }).catch(e => e)
+      expect(err.status).toBe(503)
+      expect(err.error.message).toContain('stalled')
+    } finally {
+      await impatient.close()
+    }
+    // the default waits for a slow model
+    const done = await client.chat.completions.create({ model: 'slow', messages: messages('x'), max_tokens: 3 })
+    expect(done.choices[0].message.content).toBe(demoChatAnswer({ model: 'slow', messages: messages('x'), max_tokens: 3 }).join(''))
+  })
+
   it('asks for the bearer token when one is set', async () => {
     const guarded = await createGateway({ node, token: 'sekret' })
     try {

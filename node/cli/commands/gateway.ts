@@ -5,7 +5,9 @@
  * --token), so it stays out of the process list.
  */
 import { createMeshNode } from '../../index.ts'
-import { DEFAULT_COMPLETION_TIMEOUT_MS, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, DEFAULT_MAX_BODY_BYTES } from '../../gateway/constants.ts'
+import {
+  DEFAULT_COMPLETION_TIMEOUT_MS, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_STALL_TIMEOUT_MS
+} from '../../gateway/constants.ts'
 import { createGateway } from '../../gateway/index.ts'
 import { bootstrapAddrs, integer, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
@@ -16,6 +18,7 @@ export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --host H             interface for HTTP (default ${DEFAULT_GATEWAY_HOST})
   --token T            require "Authorization: Bearer T" (default $MESHWORK_GATEWAY_TOKEN; none if unset)
   --timeout MS         deadline of one completion (default ${DEFAULT_COMPLETION_TIMEOUT_MS})
+  --stall-timeout MS   no token for this long moves the answer to another worker (default ${DEFAULT_STALL_TIMEOUT_MS})
   --max-body-bytes N   largest request body (default ${DEFAULT_MAX_BODY_BYTES})
   --p2p-port N         TCP port of the mesh peer (default any free port)`
 
@@ -26,6 +29,7 @@ export async function run (argv: string[]): Promise<void> {
     host: { type: 'string' },
     token: { type: 'string' },
     timeout: { type: 'string' },
+    'stall-timeout': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'p2p-port': { type: 'string' }
   })
@@ -35,6 +39,7 @@ export async function run (argv: string[]): Promise<void> {
   }
   const port = integer(values.port, 'port', DEFAULT_GATEWAY_PORT)
   const timeoutMs = integer(values.timeout, 'timeout', DEFAULT_COMPLETION_TIMEOUT_MS, 1)
+  const stallTimeoutMs = integer(values['stall-timeout'], 'stall-timeout', DEFAULT_STALL_TIMEOUT_MS, 1)
   const maxBodyBytes = integer(values['max-body-bytes'], 'max-body-bytes', DEFAULT_MAX_BODY_BYTES, 1)
   const node = await createMeshNode({
     bootstrap: bootstrapAddrs(values.bootstrap),
@@ -50,6 +55,7 @@ export async function run (argv: string[]): Promise<void> {
       host: values.host,
       token: values.token ?? process.env.MESHWORK_GATEWAY_TOKEN,
       timeoutMs,
+      stallTimeoutMs,
       maxBodyBytes
     })
   } catch (err) {
