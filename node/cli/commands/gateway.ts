@@ -20,7 +20,8 @@ export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --timeout MS         deadline of one completion (default ${DEFAULT_COMPLETION_TIMEOUT_MS})
   --stall-timeout MS   no token for this long moves the answer to another worker (default ${DEFAULT_STALL_TIMEOUT_MS})
   --max-body-bytes N   largest request body (default ${DEFAULT_MAX_BODY_BYTES})
-  --p2p-port N         TCP port of the mesh peer (default any free port)`
+  --p2p-port N         TCP port of the mesh peer (default any free port)
+  --p2p-host H         interface of the mesh peer (default 127.0.0.1; it dials the workers itself)`
 
 export async function run (argv: string[]): Promise<void> {
   const { values } = parse(argv, {
@@ -31,7 +32,8 @@ export async function run (argv: string[]): Promise<void> {
     timeout: { type: 'string' },
     'stall-timeout': { type: 'string' },
     'max-body-bytes': { type: 'string' },
-    'p2p-port': { type: 'string' }
+    'p2p-port': { type: 'string' },
+    'p2p-host': { type: 'string' }
   })
   if (values.help === true) {
     console.log(usage)
@@ -44,6 +46,7 @@ export async function run (argv: string[]): Promise<void> {
   const node = await createMeshNode({
     bootstrap: bootstrapAddrs(values.bootstrap),
     port: integer(values['p2p-port'], 'p2p-port', 0),
+    host: values['p2p-host'],
     webrtc: false
   })
   console.log(`peer ${node.peerId}`)
