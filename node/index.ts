@@ -22,6 +22,10 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
 
 export * from '../src/index.ts'
+export { createGateway, PEER_HEADER } from './gateway/index.ts'
+export type { Gateway, GatewayInit } from './gateway/index.ts'
+export { openaiChat, UpstreamError } from './handlers/openai.ts'
+export type { OpenAIChatInit } from './handlers/openai.ts'
 
 export interface NodeMeshInit extends MeshInit {
   /** Multiaddrs to listen on; by default TCP on `host`:`port`, plus WebSockets for a relay */

@@ -5,6 +5,9 @@
 export * from './errors.ts'
 export type * from './types.ts'
 export { createMesh } from './mesh-node.ts'
+export { LLM_CHAT_SERVICE, continueRequest, parseChatRequest } from './models/chat.ts'
+export type { ChatMessage, ChatRequest, ChatRole } from './models/chat.ts'
+export { DEMO_CHAT_MODEL, demoChat, demoChatAnswer, demoChatTokens } from './models/demo-chat.ts'
 export { BALANCER_NAMES, createBalancer, leastLoaded, p2cEwma, random, roundRobin } from './dispatch/balancers.ts'
 export type { Balancer, BalancerName, Candidate } from './dispatch/balancers.ts'
 export {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `meshwork` command: start | relay | worker | request | peers.
+ * The `meshwork` command: start | relay | worker | request | peers | gateway.
  */
 import { UsageError } from './args.ts'
 
@@ -9,7 +9,8 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   relay: async () => import('./commands/relay.ts'),
   worker: async () => import('./commands/worker.ts'),
   request: async () => import('./commands/request.ts'),
-  peers: async () => import('./commands/peers.ts')
+  peers: async () => import('./commands/peers.ts'),
+  gateway: async () => import('./commands/gateway.ts')
 }
 
 const usage = `usage: meshwork <command> [options]
@@ -17,9 +18,10 @@ const usage = `usage: meshwork <command> [options]
 commands:
   start     a local mesh: relay, demo workers and the browser demo
   relay     a bootstrap peer and circuit relay (TCP and WebSocket)
-  worker    serve a service (echo, demo-llm)
+  worker    serve a service (echo, demo-llm, openai)
   request   call a service and print the reply
   peers     print the live peer table
+  gateway   an OpenAI-compatible HTTP API into the mesh
 
 meshwork <command> --help shows a command's options.`
 

@@ -1,12 +1,22 @@
 /**
  * The handlers `meshwork worker --handler NAME` can serve.
  */
+import { LLM_CHAT_SERVICE } from '../../src/models/chat.ts'
+import { DEMO_CHAT_MODEL, demoChat } from '../../src/models/demo-chat.ts'
 import { demoLlm } from '../../src/models/demo-llm.ts'
+import { openaiChat } from '../handlers/openai.ts'
 import { UsageError } from './args.ts'
 import type { Handler, ServeOptions } from '../../src/types.ts'
 
 export interface HandlerOptions {
   tokenDelayMs: number
+  /** `--model` values: `NAME` or `NAME=UPSTREAM_NAME` */
+  models: string[]
+  /** `--openai-url`: base URL of an OpenAI-compatible API */
+  openaiUrl?: string
+  openaiKey?: string
+  /** `--continue-final-message`: resume answers the way vLLM needs */
+  continueFinalMessage?: boolean
 }
 
 export interface BuiltinHandler {
@@ -14,15 +24,68 @@ export interface BuiltinHandler {
   options: ServeOptions
 }
 
-export const HANDLER_NAMES = ['echo', 'demo-llm'] as const
+export const HANDLER_NAMES = ['echo', 'demo-llm', 'openai'] as const
 
-export function builtinHandler (name: string, options: HandlerOptions): BuiltinHandler {
+/** The handler a service gets when no --handler is given. */
+export function defaultHandler (service: string): string {
+  if (service === LLM_CHAT_SERVICE) {
+    return 'demo-llm'
+  }
+  return (HANDLER_NAMES as readonly string[]).includes(service) ? service : 'echo'
+}
+
+/**
+ * The handler `name` serving `service`. `demo-llm` serving `llm.chat` is
+ * the demo model behind the chat contract; anywhere else it takes
+ * `{ prompt, maxTokens }`.
+ */
+export function builtinHandler (name: string, service: string, options: HandlerOptions): BuiltinHandler {
   switch (name) {
     case 'echo':
       return { handler: async (input: unknown) => input, options: {} }
     case 'demo-llm':
+      if (service === LLM_CHAT_SERVICE) {
+        const models = options.models.length > 0 ? options.models.map(m => modelPair(m)[0]) : [DEMO_CHAT_MODEL]
+        return { handler: demoChat({ tokenDelayMs: options.tokenDelayMs }), options: { resume: 'continue', models } }
+      }
       return { handler: demoLlm({ tokenDelayMs: options.tokenDelayMs }), options: { resume: 'continue' } }
+    case 'openai': {
+      if (options.openaiUrl == null) {
+        throw new UsageError('--handler openai needs --openai-url URL (e.g. http://127.0.0.1:11434/v1)')
+      }
+      if (options.models.length === 0) {
+        throw new UsageError('--handler openai needs at least one --model NAME (or NAME=UPSTREAM_NAME)')
+      }
+      const models = Object.fromEntries(options.models.map(modelPair))
+      return {
+        handler: openaiChat({ url: checkUrl(options.openaiUrl), models, apiKey: options.openaiKey, continueFinalMessage: options.continueFinalMessage }),
+        options: { resume: 'continue', models: Object.keys(models) }
+      }
+    }
     default:
       throw new UsageError(`unknown handler "${name}"; use one of ${HANDLER_NAMES.join(', ')}`)
   }
+}
+
+/** `NAME=UPSTREAM` -> [NAME, UPSTREAM]; `NAME` -> [NAME, NAME]. */
+function modelPair (value: string): [string, string] {
+  const at = value.indexOf('=')
+  const pair: [string, string] = at < 0 ? [value, value] : [value.slice(0, at), value.slice(at + 1)]
+  if (pair[0] === '' || pair[1] === '') {
+    throw new UsageError(`--model takes NAME or NAME=UPSTREAM_NAME, not "${value}"`)
+  }
+  return pair
+}
+
+function checkUrl (value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`--openai-url is not a URL: "${value}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--openai-url is an http(s) URL, not "${value}"`)
+  }
+  return value
 }

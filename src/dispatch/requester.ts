@@ -183,6 +183,9 @@ export class Requester {
     if (candidates.length === 0) {
       if (call.init.pinned != null) {
         this.end(call, call.lastError ?? new NoWorkersError(`worker ${call.init.pinned} is not available`, { peerId: call.init.pinned }))
+      } else if (call.init.model != null) {
+        // claims carry no model, so an offer could come from a worker without it
+        this.end(call, call.lastError ?? new NoWorkersError(`no live worker serves "${call.service}" with model "${call.init.model}"`))
       } else {
         this.claim(call)
       }

@@ -1,6 +1,7 @@
 /**
  * `meshwork start [--workers N] [--port N]`: an all-in-one local mesh — a
- * relay, N demo workers (child processes serving `demo-llm` and `echo`)
+ * relay, N demo workers (child processes serving `demo-llm`, `echo` and
+ * `llm.chat` on the demo model)
  * and the browser demo on http://127.0.0.1:<port>.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -58,6 +59,7 @@ export async function run (argv: string[]): Promise<void> {
     '--bootstrap', tcp[0],
     '--service', 'demo-llm', '--handler', 'demo-llm',
     '--service', 'echo', '--handler', 'echo',
+    '--service', 'llm.chat', '--handler', 'demo-llm',
     '--token-delay-ms', String(tokenDelay)
   ])))
   workers.push(...spawned)
@@ -76,6 +78,7 @@ What to do next (in another terminal, in this folder):
   npx meshwork request echo '{"hi":1}'
   npx meshwork request demo-llm '{"prompt":"tell me about meshes","maxTokens":200}' --stream
   npx meshwork peers
+  npx meshwork gateway      an OpenAI-compatible API (model demo-llm) on http://127.0.0.1:8400/v1
   kill -9 <a worker pid above> while a stream runs: the answer finishes on another worker
   open ${demo.url} in a few tabs: each tab is a peer; switch on "serve" in one
 

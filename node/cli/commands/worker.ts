@@ -2,12 +2,15 @@
  * `meshwork worker --bootstrap ADDR --service NAME [--handler H]`: serves
  * one or more services. `--service` and `--handler` may repeat, paired in
  * order; one handler applies to every service. A service named like a
- * built-in handler uses that handler.
+ * built-in handler uses that handler, and `llm.chat` the demo model.
+ * `--handler openai --openai-url URL --model M` bridges `llm.chat` (the
+ * default service then) to an OpenAI-compatible model server.
  */
 import { createMeshNode } from '../../index.ts'
 import { DEFAULT_TOKEN_DELAY_MS } from '../../../src/models/demo-llm.ts'
 import { bootstrapAddrs, integer, parse, UsageError } from '../args.ts'
-import { builtinHandler, HANDLER_NAMES } from '../handlers.ts'
+import { builtinHandler, defaultHandler, HANDLER_NAMES } from '../handlers.ts'
+import { LLM_CHAT_SERVICE } from '../../../src/models/chat.ts'
 import { onShutdown } from '../lifecycle.ts'
 
 export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler ${HANDLER_NAMES.join('|')}] [options]
@@ -16,6 +19,10 @@ export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler
   --handler H           its handler (repeatable, paired with --service in order)
   --concurrency N       tasks run at once per service (default 16)
   --token-delay-ms N    pace of demo-llm tokens (default ${DEFAULT_TOKEN_DELAY_MS})
+  --openai-url URL      openai handler: the model server's API base (e.g. http://127.0.0.1:11434/v1)
+  --model M             model announced for ${LLM_CHAT_SERVICE} (repeatable); NAME=UPSTREAM_NAME
+                        maps a mesh name to the server's; the API key comes from $OPENAI_API_KEY
+  --continue-final-message  openai handler: resume answers with vLLM's continue_final_message
   --port N              TCP port (default any free port)
   --host H              interface to listen on (default 127.0.0.1)`
 
@@ -26,6 +33,9 @@ export async function run (argv: string[]): Promise<void> {
     handler: { type: 'string', multiple: true },
     concurrency: { type: 'string' },
     'token-delay-ms': { type: 'string' },
+    'openai-url': { type: 'string' },
+    model: { type: 'string', multiple: true },
+    'continue-final-message': { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' }
   })
@@ -33,19 +43,25 @@ export async function run (argv: string[]): Promise<void> {
     console.log(usage)
     return
   }
-  const services: string[] = values.service ?? []
   const handlers: string[] = values.handler ?? []
+  const services: string[] = values.service ?? (handlers.length === 1 && handlers[0] === 'openai' ? [LLM_CHAT_SERVICE] : [])
   if (services.length === 0) {
     throw new UsageError('worker needs at least one --service')
   }
   if (handlers.length > 1 && handlers.length !== services.length) {
     throw new UsageError('give one --handler for all services, or one per --service')
   }
-  const handlerOptions = { tokenDelayMs: integer(values['token-delay-ms'], 'token-delay-ms', DEFAULT_TOKEN_DELAY_MS) }
+  const handlerOptions = {
+    tokenDelayMs: integer(values['token-delay-ms'], 'token-delay-ms', DEFAULT_TOKEN_DELAY_MS),
+    models: values.model ?? [],
+    openaiUrl: values['openai-url'],
+    openaiKey: process.env.OPENAI_API_KEY,
+    continueFinalMessage: values['continue-final-message'] === true
+  }
   const concurrency = integer(values.concurrency, 'concurrency', 16, 1)
   const chosen = services.map((service, i) => {
-    const name = handlers[handlers.length === 1 ? 0 : i] ?? ((HANDLER_NAMES as readonly string[]).includes(service) ? service : 'echo')
-    return { service, ...builtinHandler(name, handlerOptions) }
+    const name = handlers[handlers.length === 1 ? 0 : i] ?? defaultHandler(service)
+    return { service, ...builtinHandler(name, service, handlerOptions) }
   })
   const node = await createMeshNode({
     bootstrap: bootstrapAddrs(values.bootstrap),
