@@ -112,7 +112,11 @@ export interface CallOptions {
 }
 
 export interface StreamOptions extends CallOptions {
-  /** A stream with no chunk for this long while the caller reads moves elsewhere */
+  /**
+   * A stream that started and then sends nothing for this long, while the
+   * caller reads, moves to another worker. Default 5000. (Before its first
+   * chunk a worker may take its time; its liveness is watched regardless.)
+   */
   stallTimeoutMs?: number
   /** Chunks the worker may send ahead of the reader */
   window?: number

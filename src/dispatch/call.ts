@@ -47,6 +47,8 @@ export class Call {
 
   /** Chunks accepted so far: the next expected sequence number */
   received = 0
+  /** Chunks the current attempt has sent (a stall is a pause after the first) */
+  attemptChunks = 0
   /** Chunks the current attempt may still send */
   creditLeft = 0
   private consumedSinceGrant = 0
@@ -89,6 +91,7 @@ export class Call {
 
   /** Credit to grant a new attempt: the window less what the reader has not taken. */
   freshCredit (): number {
+    this.attemptChunks = 0
     this.consumedSinceGrant = 0
     this.creditLeft = Math.max(this.init.window - this.buffer.length, 0)
     return this.creditLeft
@@ -97,6 +100,7 @@ export class Call {
   /** Accepts the next chunk (already checked to be in sequence). */
   accept (chunk: unknown, raw: Payload): void {
     this.received++
+    this.attemptChunks++
     this.creditLeft--
     if (this.resumable) {
       this.keptBytes += raw.data.byteLength

@@ -145,7 +145,8 @@ export class Requester {
   tick (now: number): void {
     const stalled: Call[] = []
     for (const call of this.assignments.calls()) {
-      if (call.init.streaming && !call.readerBehind && now - call.lastActivityAt > call.init.stallTimeoutMs) {
+      // before its first chunk a worker may be thinking (a long prompt); liveness covers its death
+      if (call.init.streaming && call.attemptChunks > 0 && !call.readerBehind && now - call.lastActivityAt > call.init.stallTimeoutMs) {
         stalled.push(call)
       }
     }
