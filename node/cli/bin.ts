@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `meshwork` command: start | relay | worker | request | peers | gateway.
+ * The `meshwork` command: start | relay | worker | request | peers | gateway | key | token.
  */
 import { UsageError } from './args.ts'
 
@@ -10,7 +10,9 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   worker: async () => import('./commands/worker.ts'),
   request: async () => import('./commands/request.ts'),
   peers: async () => import('./commands/peers.ts'),
-  gateway: async () => import('./commands/gateway.ts')
+  gateway: async () => import('./commands/gateway.ts'),
+  key: async () => import('./commands/key.ts'),
+  token: async () => import('./commands/token.ts')
 }
 
 const usage = `usage: meshwork <command> [options]
@@ -22,6 +24,8 @@ commands:
   request   call a service and print the reply
   peers     print the live peer table
   gateway   an OpenAI-compatible HTTP API into the mesh
+  key       create a peer identity file and print its peer id
+  token     sign a capability token for a protected service
 
 meshwork <command> --help shows a command's options.`
 

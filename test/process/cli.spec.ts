@@ -99,3 +99,27 @@ describe('meshwork relay', () => {
     }
   })
 })
+
+describe('protected services from the command line', () => {
+  it('a worker with --owner serves holders of a token from `meshwork token`, and refuses others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshwork-keys-'))
+    const relay = await startCli(['relay', '--port', '0'])
+    let worker: Awaited<ReturnType<typeof startCli>> | undefined
+    try {
+      const owner = (await runCli(['key', join(dir, 'owner.key')])).stdout.trim().replace(/^peer /, '')
+      const caller = (await runCli(['key', join(dir, 'caller.key')])).stdout.trim().replace(/^peer /, '')
+      const token = await runCli(['token', '--owner-key', join(dir, 'owner.key'), '--peer', caller, '--service', 'echo'])
+      expect(token.code).toBe(0)
+      worker = await startCli(['worker', '--bootstrap', relay.lines[0], '--service', 'echo', '--owner', owner])
+      const allowed = await runCli(['request', '--bootstrap', relay.lines[0], '--key', join(dir, 'caller.key'), '--token', token.stdout.trim(), 'echo', '"secret"'])
+      expect(allowed.stdout.trim()).toBe('secret')
+      const refused = await runCli(['request', '--bootstrap', relay.lines[0], '--token', token.stdout.trim(), 'echo', '"secret"'])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(/AccessDeniedError/)
+    } finally {
+      worker?.kill()
+      relay.kill()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

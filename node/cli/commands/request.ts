@@ -4,6 +4,7 @@
  * errors to stderr with a non-zero exit.
  */
 import { createMeshNode } from '../../index.ts'
+import { loadIdentity } from '../../identity.ts'
 import { bootstrapAddrs, format, integer, parse, parseInput, UsageError } from '../args.ts'
 import type { BalancerName } from '../../../src/dispatch/balancers.ts'
 
@@ -12,7 +13,9 @@ export const usage = `meshwork request --bootstrap ADDR SERVICE INPUT [--stream]
   --stream        print chunks as they arrive
   --timeout MS    give up after MS milliseconds (default 30000)
   --balancer B    round-robin | least-loaded | random | p2c-ewma
-  --broadcast     dispatch by broadcast claim instead of a known worker`
+  --broadcast     dispatch by broadcast claim instead of a known worker
+  --token T       a capability token for a protected service (see meshwork token)
+  --key FILE      this peer's identity (see meshwork key)`
 
 export async function run (argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -20,7 +23,9 @@ export async function run (argv: string[]): Promise<void> {
     stream: { type: 'boolean' },
     timeout: { type: 'string' },
     balancer: { type: 'string' },
-    broadcast: { type: 'boolean' }
+    broadcast: { type: 'boolean' },
+    token: { type: 'string' },
+    key: { type: 'string' }
   }, true)
   if (values.help === true) {
     console.log(usage)
@@ -31,8 +36,13 @@ export async function run (argv: string[]): Promise<void> {
     throw new UsageError('request takes SERVICE and an optional INPUT')
   }
   const timeoutMs = integer(values.timeout, 'timeout', 30_000, 1)
-  const node = await createMeshNode({ bootstrap: bootstrapAddrs(values.bootstrap), webrtc: false })
+  const node = await createMeshNode({
+    bootstrap: bootstrapAddrs(values.bootstrap),
+    webrtc: false,
+    privateKey: values.key != null ? await loadIdentity(values.key) : undefined
+  })
   const options = {
+    token: values.token != null ? Buffer.from(values.token, 'base64') : undefined,
     timeoutMs,
     balancer: values.balancer as BalancerName | undefined,
     mode: values.broadcast === true ? 'broadcast' as const : 'direct' as const

@@ -7,6 +7,7 @@
  * default service then) to an OpenAI-compatible model server.
  */
 import { createMeshNode } from '../../index.ts'
+import { loadIdentity } from '../../identity.ts'
 import { DEFAULT_TOKEN_DELAY_MS } from '../../../src/models/demo-llm.ts'
 import { bootstrapAddrs, integer, parse, UsageError } from '../args.ts'
 import { builtinHandler, defaultHandler, HANDLER_NAMES } from '../handlers.ts'
@@ -23,6 +24,9 @@ export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler
   --model M             model announced for ${LLM_CHAT_SERVICE} (repeatable); NAME=UPSTREAM_NAME
                         maps a mesh name to the server's; the API key comes from $OPENAI_API_KEY
   --continue-final-message  openai handler: resume answers with vLLM's continue_final_message
+  --allow ID            only these peers may call (repeatable)
+  --owner ID            also admit peers holding a capability token signed by this owner
+  --key FILE            this peer's identity (see meshwork key); a fresh one by default
   --port N              TCP port (default any free port)
   --host H              interface to listen on (default 127.0.0.1)`
 
@@ -36,6 +40,9 @@ export async function run (argv: string[]): Promise<void> {
     'openai-url': { type: 'string' },
     model: { type: 'string', multiple: true },
     'continue-final-message': { type: 'boolean' },
+    allow: { type: 'string', multiple: true },
+    owner: { type: 'string' },
+    key: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' }
   })
@@ -63,13 +70,15 @@ export async function run (argv: string[]): Promise<void> {
     const name = handlers[handlers.length === 1 ? 0 : i] ?? defaultHandler(service)
     return { service, ...builtinHandler(name, service, handlerOptions) }
   })
+  const access = values.allow != null || values.owner != null ? { allow: values.allow, owner: values.owner } : undefined
   const node = await createMeshNode({
     bootstrap: bootstrapAddrs(values.bootstrap),
     port: integer(values.port, 'port', 0),
-    host: values.host
+    host: values.host,
+    privateKey: values.key != null ? await loadIdentity(values.key) : undefined
   })
   for (const { service, handler, options } of chosen) {
-    node.serve(service, handler, { ...options, concurrency })
+    node.serve(service, handler, { ...options, concurrency, access })
   }
   console.log(`peer ${node.peerId}`)
   onShutdown(async () => { await node.stop() })
