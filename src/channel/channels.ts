@@ -8,7 +8,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { MAX_TASK_STREAMS_PER_CONNECTION, TASK_PROTOCOL } from '../constants.ts'
 import { TaskChannel } from './task-channel.ts'
 import type { Frame } from '../wire/frame.ts'
-import type { AbortOptions, Libp2p, Logger } from '@libp2p/interface'
+import type { AbortOptions, Libp2p, Logger, Stream } from '@libp2p/interface'
 
 export interface ChannelsInit {
   libp2p: Libp2p
@@ -67,16 +67,29 @@ export class Channels {
   }
 
   private async open (peerId: string, options?: AbortOptions): Promise<TaskChannel> {
-    const stream = await this.init.libp2p.dialProtocol(peerIdFromString(peerId), TASK_PROTOCOL, {
+    const peer = peerIdFromString(peerId)
+    const dial = async (): Promise<Stream> => this.init.libp2p.dialProtocol(peer, TASK_PROTOCOL, {
       signal: options?.signal,
       runOnLimitedConnection: true
     })
+    let stream: Stream
+    try {
+      stream = await dial()
+    } catch (err: any) {
+      // the connection can die under the stream being negotiated (a WebRTC
+      // link its other side gave up on); once more picks or makes another
+      if (options?.signal?.aborted === true) {
+        throw err
+      }
+      this.init.log('opening a task channel to %s failed, trying once more: %s', peerId, err.message)
+      stream = await dial()
+    }
     const channel = this.adopt(stream, peerId)
     this.outbound.set(peerId, channel)
     return channel
   }
 
-  private adopt (stream: import('@libp2p/interface').Stream, remotePeer: string): TaskChannel {
+  private adopt (stream: Stream, remotePeer: string): TaskChannel {
     // a channel is long-lived and idle between tasks; liveness is ours to judge
     stream.inactivityTimeout = 0
     stream.maxReadBufferLength = this.init.maxFrameBytes * 2
