@@ -97,6 +97,11 @@ export function chat (node: MeshNode, el: ChatElements, hooks: ChatHooks): { sto
       return
     }
     current = stream
+    // with a channel already open, the task went out inside stream(), before its event could be matched
+    if (stream.worker != null && chain.length === 0) {
+      chain.push(stream.worker)
+      showAnsweredBy()
+    }
     el.output.dataset.task = stream.id
     el.stop.disabled = false
     // appended as text nodes: no re-render of what is already there
