@@ -12,7 +12,8 @@ export const usage = `meshwork request --bootstrap ADDR SERVICE INPUT [--stream]
   --stream        print chunks as they arrive
   --timeout MS    give up after MS milliseconds (default 30000)
   --balancer B    round-robin | least-loaded | random | p2c-ewma
-  --broadcast     dispatch by broadcast claim instead of a known worker`
+  --broadcast     dispatch by broadcast claim instead of a known worker
+  --peer ID       send to this worker when it is alive and serves SERVICE`
 
 export async function run (argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -20,7 +21,8 @@ export async function run (argv: string[]): Promise<void> {
     stream: { type: 'boolean' },
     timeout: { type: 'string' },
     balancer: { type: 'string' },
-    broadcast: { type: 'boolean' }
+    broadcast: { type: 'boolean' },
+    peer: { type: 'string' }
   }, true)
   if (values.help === true) {
     console.log(usage)
@@ -35,7 +37,8 @@ export async function run (argv: string[]): Promise<void> {
   const options = {
     timeoutMs,
     balancer: values.balancer as BalancerName | undefined,
-    mode: values.broadcast === true ? 'broadcast' as const : 'direct' as const
+    mode: values.broadcast === true ? 'broadcast' as const : 'direct' as const,
+    preferPeer: values.peer as string | undefined
   }
   try {
     if (values.stream === true) {
