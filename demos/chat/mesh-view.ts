@@ -44,6 +44,8 @@ export interface MeshView {
   stop(): void
 }
 
+const ROLE_LABEL: Record<ViewPeer['role'], string> = { self: 'me', browser: 'tab', node: 'node', relay: 'relay' }
+
 function svg<K extends keyof SVGElementTagNameMap> (name: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, name)
   for (const [k, v] of Object.entries(attrs)) {
@@ -103,8 +105,7 @@ export function meshView (root: SVGSVGElement): MeshView {
     g.appendChild(svg('rect', { class: 'load', x: -RADIUS, y: RADIUS + 4, width: 0, height: 4 }))
     const label = g.appendChild(svg('text', { class: 'label', y: RADIUS + 18, 'text-anchor': 'middle' }))
     label.textContent = peerLabel(peer)
-    const role = g.appendChild(svg('text', { class: 'role', y: 4, 'text-anchor': 'middle' }))
-    role.textContent = { self: 'me', browser: 'tab', node: 'node', relay: 'relay' }[peer.role]
+    g.appendChild(svg('text', { class: 'role', y: 4, 'text-anchor': 'middle' }))
     g.appendChild(svg('title'))
     return g
   }
@@ -114,6 +115,12 @@ export function meshView (root: SVGSVGElement): MeshView {
     el.setAttribute('class', `peer ${peer.role} ${peer.state}${peer.load > 0 ? ' busy' : ''}`)
     el.dataset.peer = peer.id
     el.dataset.state = peer.state
+    el.dataset.role = peer.role
+    // the role can arrive after the peer is first drawn (a link before its announcement)
+    const role = el.querySelector('text.role')
+    if (role != null) {
+      role.textContent = ROLE_LABEL[peer.role]
+    }
     const fill = peer.capacity > 0 ? Math.min(peer.load / peer.capacity, 1) : 0
     el.querySelector('rect.load')?.setAttribute('width', (fill * RADIUS * 2).toFixed(1))
     const title = el.querySelector('title')
@@ -173,7 +180,8 @@ export function meshView (root: SVGSVGElement): MeshView {
         link.kind = l.kind
         changed = true
       }
-      link.el.setAttribute('class', `link ${l.kind}`)
+      // a link to a peer the mesh holds dead is on its way out: drawn faded
+      link.el.setAttribute('class', `link ${l.kind} ${nodes.get(l.target)?.peer.state ?? ''}`)
       link.el.dataset.kind = l.kind
       link.el.dataset.source = l.source
       link.el.dataset.target = l.target
