@@ -20,7 +20,12 @@ export interface BundleSize {
   minBytes: number
   /** The same, gzipped (level 9) */
   gzipBytes: number
+  /** Modules in the bundle that only work in Node (should be none) */
+  nodeOnlyModules: string[]
 }
+
+/** Module ids that mean Node-only code reached a browser bundle. */
+const NODE_ONLY = [/__vite-browser-external/, /^node:/, /node_modules\/(node-datachannel|@libp2p\/tcp|ws|classic-level)\//]
 
 export interface BundleSizes {
   /** Everything `meshwork/browser` exports */
@@ -41,7 +46,8 @@ function stackEntry (): Plugin {
   }
 }
 
-async function measure (entry: string): Promise<BundleSize> {
+/** Bundles one entry for browsers and measures it. */
+export async function measureBundle (entry: string): Promise<BundleSize> {
   const result = await build({
     configFile: false,
     root: ROOT,
@@ -59,22 +65,28 @@ async function measure (entry: string): Promise<BundleSize> {
   const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]
   let minBytes = 0
   let gzipBytes = 0
+  const nodeOnlyModules = new Set<string>()
   for (const output of outputs) {
     for (const chunk of output.output) {
       if (chunk.type === 'chunk') {
         const code = Buffer.from(chunk.code)
         minBytes += code.byteLength
         gzipBytes += gzipSync(code, { level: 9 }).byteLength
+        for (const id of [...chunk.moduleIds, ...chunk.imports]) {
+          if (NODE_ONLY.some(re => re.test(id))) {
+            nodeOnlyModules.add(id.slice(id.lastIndexOf('node_modules/') + 1))
+          }
+        }
       }
     }
   }
-  return { minBytes, gzipBytes }
+  return { minBytes, gzipBytes, nodeOnlyModules: [...nodeOnlyModules] }
 }
 
 /** Bundles and measures the browser entry and the libp2p stack alone. */
 export async function measureBundles (): Promise<BundleSizes> {
-  const browserEntry = await measure(`${ROOT}browser/index.ts`)
-  const libp2pStack = await measure(STACK_ID)
+  const browserEntry = await measureBundle(`${ROOT}browser/index.ts`)
+  const libp2pStack = await measureBundle(STACK_ID)
   return { browserEntry, libp2pStack }
 }
 
@@ -90,5 +102,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`  meshwork/browser   ${kb(entry.minBytes).padStart(11)} min  ${kb(entry.gzipBytes).padStart(10)} gzip`)
     console.log(`  libp2p stack alone ${kb(stack.minBytes).padStart(11)} min  ${kb(stack.gzipBytes).padStart(10)} gzip`)
     console.log(`  meshwork's share   ${kb(entry.minBytes - stack.minBytes).padStart(11)} min  ${kb(entry.gzipBytes - stack.gzipBytes).padStart(10)} gzip`)
+    if (entry.nodeOnlyModules.length > 0) {
+      console.log(`  Node-only modules in the browser bundle: ${entry.nodeOnlyModules.join(', ')}`)
+      process.exitCode = 1
+    }
   }
 }
