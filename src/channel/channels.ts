@@ -8,7 +8,16 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { MAX_TASK_STREAMS_PER_CONNECTION, TASK_PROTOCOL } from '../constants.ts'
 import { TaskChannel } from './task-channel.ts'
 import type { Frame } from '../wire/frame.ts'
-import type { AbortOptions, Libp2p, Logger, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+
+/** How long opening a channel waits for a direct link before taking the relayed one. */
+const DIRECT_DIAL_TIMEOUT_MS = 5_000
+
+/** Not through a relay: WebRTC links are signalled through one but run peer to peer. */
+function isDirect (connection: Connection): boolean {
+  const names = connection.remoteAddr.getComponents().map(c => c.name)
+  return !names.includes('p2p-circuit') || names.includes('webrtc')
+}
 
 export interface ChannelsInit {
   libp2p: Libp2p
@@ -68,6 +77,7 @@ export class Channels {
 
   private async open (peerId: string, options?: AbortOptions): Promise<TaskChannel> {
     const peer = peerIdFromString(peerId)
+    await this.preferDirect(peer, options)
     const dial = async (): Promise<Stream> => this.init.libp2p.dialProtocol(peer, TASK_PROTOCOL, {
       signal: options?.signal,
       runOnLimitedConnection: true
@@ -87,6 +97,32 @@ export class Channels {
     const channel = this.adopt(stream, peerId)
     this.outbound.set(peerId, channel)
     return channel
+  }
+
+  /**
+   * A channel lives as long as its connection, so it should not ride a
+   * relay when a direct link can be had: a peer reached only through a
+   * relay, and that announced a WebRTC address, is dialed on it first
+   * (bounded; on failure the channel takes the relayed connection).
+   */
+  private async preferDirect (peer: PeerId, options?: AbortOptions): Promise<void> {
+    const { libp2p } = this.init
+    const connections = libp2p.getConnections(peer).filter(c => c.status === 'open')
+    if (connections.length === 0 || connections.some(isDirect)) {
+      return
+    }
+    const addrs = await libp2p.peerStore.get(peer)
+      .then(p => p.addresses.map(a => a.multiaddr).filter(ma => ma.getComponents().some(c => c.name === 'webrtc')))
+      .catch(() => [])
+    if (addrs.length === 0) {
+      return
+    }
+    const timeout = AbortSignal.timeout(DIRECT_DIAL_TIMEOUT_MS)
+    try {
+      await libp2p.dial(addrs, { signal: options?.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout })
+    } catch (err: any) {
+      this.init.log('no direct link to %p, the channel goes through a relay: %s', peer, err.message)
+    }
   }
 
   private adopt (stream: Stream, remotePeer: string): TaskChannel {
