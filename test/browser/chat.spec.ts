@@ -38,11 +38,8 @@ describe('browser tabs as peers', () => {
 
   it('streams the whole answer from tab B to tab A over a direct WebRTC link', async () => {
     await b.page.getByTestId('serve-toggle').check()
+    // asked as soon as A knows B serves: the task must not take the relay even so
     await seesWorker(a, b.peerId)
-    // the mesh view marks the link as direct WebRTC on both sides
-    await expect.poll(async () => linkTo(a, b.peerId), { timeout: 20_000 }).toBe('webrtc')
-    await expect.poll(async () => linkTo(b, a.peerId), { timeout: 20_000 }).toBe('webrtc')
-    await expect.poll(async () => a.page.locator(`[data-testid="mesh-view"] line[data-target="${b.peerId}"]`).getAttribute('data-kind')).toBe('webrtc')
 
     const prompt = 'how do tabs talk to each other'
     await ask(a, prompt, 48)
@@ -54,7 +51,11 @@ describe('browser tabs as peers', () => {
     expect(result.from).toBe('')
     expect(await b.page.getByTestId('served-count').textContent()).toBe('1')
 
-    // the connection that carried the task is that WebRTC link, not the relay
+    // the mesh view marks the link as direct WebRTC on both sides...
+    await expect.poll(async () => linkTo(a, b.peerId), { timeout: 20_000 }).toBe('webrtc')
+    await expect.poll(async () => linkTo(b, a.peerId), { timeout: 20_000 }).toBe('webrtc')
+    await expect.poll(async () => a.page.locator(`[data-testid="mesh-view"] line[data-target="${b.peerId}"]`).getAttribute('data-kind')).toBe('webrtc')
+    // ...and the connection that carried the task is that link, not the relay
     const links = await connectionsTo(a, b.peerId)
     const carrying = links.filter(l => l.protocols.includes('/meshwork/task/1.0.0'))
     expect(carrying).toHaveLength(1)
