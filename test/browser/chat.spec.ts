@@ -69,7 +69,7 @@ describe('browser tabs as peers', () => {
     await seesWorker(a, b.peerId)
 
     const prompt = 'what happens when a worker goes away'
-    const maxTokens = 200
+    const maxTokens = 400
     await ask(a, prompt, maxTokens, b.peerId)
     // B is streaming: some tokens are in, many are still to come
     await expect.poll(async () => (await a.page.getByTestId('output').textContent() ?? '').split(' ').length, { timeout: 20_000 }).toBeGreaterThan(20)
