@@ -11,6 +11,9 @@
  * and jitter (so two tabs do not dial each other in step), a bounded
  * number of times. Relays and peers reached over WebSockets are left alone.
  */
+import {
+  DEFAULT_DIRECT_CHECK_INTERVAL_MS, DEFAULT_DIRECT_DIAL_TIMEOUT_MS, DEFAULT_DIRECT_MAX_ATTEMPTS, DEFAULT_PROBE_TIMEOUT_MS
+} from './constants.ts'
 import { linkKind } from './link-kind.ts'
 import type { Connection, Libp2p, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -26,11 +29,6 @@ export interface DirectLinksInit {
   probeTimeoutMs?: number
 }
 
-export const DEFAULT_DIRECT_CHECK_INTERVAL_MS = 1_000
-export const DEFAULT_DIRECT_MAX_ATTEMPTS = 5
-export const DEFAULT_DIRECT_DIAL_TIMEOUT_MS = 10_000
-/** A new WebRTC link that cannot negotiate a protocol in this time is closed. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 4_000
 /** Protocol used to probe a link: every meshwork peer runs ping. */
 const PROBE_PROTOCOL = '/ipfs/ping/1.0.0'
 /** First pause after a failed dial; it doubles each time. */
@@ -51,7 +49,8 @@ export function keepDirectLinks (libp2p: Libp2p, log: Logger, init: DirectLinksI
   const dialTimeoutMs = init.dialTimeoutMs ?? DEFAULT_DIRECT_DIAL_TIMEOUT_MS
   const probeTimeoutMs = init.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
   const attempts = new Map<string, Attempts>()
-  let dialing: string | undefined
+  /** One check (and so one dial) at a time: a tab sets up its WebRTC links one by one */
+  let busy = false
 
   async function probe (connection: Connection): Promise<void> {
     try {
@@ -97,9 +96,6 @@ export function keepDirectLinks (libp2p: Libp2p, log: Logger, init: DirectLinksI
   }
 
   async function check (): Promise<void> {
-    if (dialing != null) {
-      return
-    }
     const now = Date.now()
     const connected = new Set<string>()
     for (const peer of relayedOnly()) {
@@ -113,8 +109,6 @@ export function keepDirectLinks (libp2p: Libp2p, log: Logger, init: DirectLinksI
       if (addr == null) {
         continue
       }
-      // one dial at a time: a tab sets up its WebRTC links one by one
-      dialing = id
       tried.count++
       attempts.set(id, tried)
       try {
@@ -124,8 +118,6 @@ export function keepDirectLinks (libp2p: Libp2p, log: Logger, init: DirectLinksI
       } catch (err: any) {
         tried.nextAt = Date.now() + FIRST_BACKOFF_MS * 2 ** (tried.count - 1) * (0.5 + Math.random())
         log('WebRTC dial %d to %p failed: %s', tried.count, peer, err.message)
-      } finally {
-        dialing = undefined
       }
       return
     }
@@ -138,7 +130,13 @@ export function keepDirectLinks (libp2p: Libp2p, log: Logger, init: DirectLinksI
   }
 
   const timer = setInterval(() => {
-    check().catch(err => { log.error('direct link check failed: %s', err.message) })
+    if (busy) {
+      return
+    }
+    busy = true
+    check()
+      .catch(err => { log.error('direct link check failed: %s', err.message) })
+      .finally(() => { busy = false })
   }, checkIntervalMs)
   return {
     stop: () => {
