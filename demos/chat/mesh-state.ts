@@ -104,6 +104,12 @@ export function snapshot (node: MeshNode, deadSince: Map<string, number>, now = 
       link: links.get(id)
     })
   }
+  // forget peers the table forgot, so the map stays as small as the table
+  for (const id of deadSince.keys()) {
+    if (!infos.has(id)) {
+      deadSince.delete(id)
+    }
+  }
   const out: ViewLink[] = []
   for (const [id, kind] of links) {
     out.push({ source: node.peerId, target: id, kind })
