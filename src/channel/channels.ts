@@ -10,8 +10,10 @@ import { TaskChannel } from './task-channel.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { AbortOptions, Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 
-/** How long opening a channel waits for a direct link before taking the relayed one. */
-const DIRECT_DIAL_TIMEOUT_MS = 5_000
+/** How long opening a channel waits for a direct link before taking a relayed one. */
+const DIRECT_DIAL_TIMEOUT_MS = 6_000
+/** WebRTC dials tried within that time. */
+const DIRECT_DIAL_ATTEMPTS = 3
 
 /** Not through a relay: WebRTC links are signalled through one but run peer to peer. */
 function isDirect (connection: Connection): boolean {
@@ -102,12 +104,14 @@ export class Channels {
   /**
    * A channel lives as long as its connection, so it should not ride a
    * relay when a direct link can be had: a peer reached only through a
-   * relay, and that announced a WebRTC address, is dialed on it first
-   * (bounded; on failure the channel takes the relayed connection).
+   * relay that announced a WebRTC address is dialed on it first, a few times
+   * within a bounded wait (WebRTC set-up fails now and then); after that
+   * the channel takes whatever connection there is.
    */
   private async preferDirect (peer: PeerId, options?: AbortOptions): Promise<void> {
     const { libp2p } = this.init
     const connections = libp2p.getConnections(peer).filter(c => c.status === 'open')
+    // with no connection at all the dial itself tries WebRTC before a relay
     if (connections.length === 0 || connections.some(isDirect)) {
       return
     }
@@ -117,12 +121,22 @@ export class Channels {
     if (addrs.length === 0) {
       return
     }
-    const timeout = AbortSignal.timeout(DIRECT_DIAL_TIMEOUT_MS)
-    try {
-      await libp2p.dial(addrs, { signal: options?.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout })
-    } catch (err: any) {
-      this.init.log('no direct link to %p, the channel goes through a relay: %s', peer, err.message)
+    const deadline = Date.now() + DIRECT_DIAL_TIMEOUT_MS
+    for (let attempt = 1; attempt <= DIRECT_DIAL_ATTEMPTS && Date.now() < deadline; attempt++) {
+      const timeout = AbortSignal.timeout(Math.max(deadline - Date.now(), 1))
+      try {
+        const connection = await libp2p.dial(addrs, { signal: options?.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout })
+        if (isDirect(connection)) {
+          return
+        }
+      } catch (err: any) {
+        if (options?.signal?.aborted === true) {
+          return
+        }
+        this.init.log('direct link to %p, attempt %d: %s', peer, attempt, err.message)
+      }
     }
+    this.init.log('no direct link to %p, the channel takes the connection there is', peer)
   }
 
   private adopt (stream: Stream, remotePeer: string): TaskChannel {
