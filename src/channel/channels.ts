@@ -8,7 +8,18 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { MAX_TASK_STREAMS_PER_CONNECTION, TASK_PROTOCOL } from '../constants.ts'
 import { TaskChannel } from './task-channel.ts'
 import type { Frame } from '../wire/frame.ts'
-import type { AbortOptions, Libp2p, Logger } from '@libp2p/interface'
+import type { AbortOptions, Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+
+/** How long opening a channel waits for a direct link before taking a relayed one. */
+const DIRECT_DIAL_TIMEOUT_MS = 6_000
+/** WebRTC dials tried within that time. */
+const DIRECT_DIAL_ATTEMPTS = 3
+
+/** Not through a relay: WebRTC links are signalled through one but run peer to peer. */
+function isDirect (connection: Connection): boolean {
+  const names = connection.remoteAddr.getComponents().map(c => c.name)
+  return !names.includes('p2p-circuit') || names.includes('webrtc')
+}
 
 export interface ChannelsInit {
   libp2p: Libp2p
@@ -67,16 +78,68 @@ export class Channels {
   }
 
   private async open (peerId: string, options?: AbortOptions): Promise<TaskChannel> {
-    const stream = await this.init.libp2p.dialProtocol(peerIdFromString(peerId), TASK_PROTOCOL, {
+    const peer = peerIdFromString(peerId)
+    await this.preferDirect(peer, options)
+    const dial = async (): Promise<Stream> => this.init.libp2p.dialProtocol(peer, TASK_PROTOCOL, {
       signal: options?.signal,
       runOnLimitedConnection: true
     })
+    let stream: Stream
+    try {
+      stream = await dial()
+    } catch (err: any) {
+      // the connection can die under the stream being negotiated (a WebRTC
+      // link its other side gave up on); once more picks or makes another
+      if (options?.signal?.aborted === true) {
+        throw err
+      }
+      this.init.log('opening a task channel to %s failed, trying once more: %s', peerId, err.message)
+      stream = await dial()
+    }
     const channel = this.adopt(stream, peerId)
     this.outbound.set(peerId, channel)
     return channel
   }
 
-  private adopt (stream: import('@libp2p/interface').Stream, remotePeer: string): TaskChannel {
+  /**
+   * A channel lives as long as its connection, so it should not ride a
+   * relay when a direct link can be had: a peer reached only through a
+   * relay that announced a WebRTC address is dialed on it first, a few times
+   * within a bounded wait (WebRTC set-up fails now and then); after that
+   * the channel takes whatever connection there is.
+   */
+  private async preferDirect (peer: PeerId, options?: AbortOptions): Promise<void> {
+    const { libp2p } = this.init
+    const connections = libp2p.getConnections(peer).filter(c => c.status === 'open')
+    // with no connection at all the dial itself tries WebRTC before a relay
+    if (connections.length === 0 || connections.some(isDirect)) {
+      return
+    }
+    const addrs = await libp2p.peerStore.get(peer)
+      .then(p => p.addresses.map(a => a.multiaddr).filter(ma => ma.getComponents().some(c => c.name === 'webrtc')))
+      .catch(() => [])
+    if (addrs.length === 0) {
+      return
+    }
+    const deadline = Date.now() + DIRECT_DIAL_TIMEOUT_MS
+    for (let attempt = 1; attempt <= DIRECT_DIAL_ATTEMPTS && Date.now() < deadline; attempt++) {
+      const timeout = AbortSignal.timeout(Math.max(deadline - Date.now(), 1))
+      try {
+        const connection = await libp2p.dial(addrs, { signal: options?.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout })
+        if (isDirect(connection)) {
+          return
+        }
+      } catch (err: any) {
+        if (options?.signal?.aborted === true) {
+          return
+        }
+        this.init.log('direct link to %p, attempt %d: %s', peer, attempt, err.message)
+      }
+    }
+    this.init.log('no direct link to %p, the channel takes the connection there is', peer)
+  }
+
+  private adopt (stream: Stream, remotePeer: string): TaskChannel {
     // a channel is long-lived and idle between tasks; liveness is ours to judge
     stream.inactivityTimeout = 0
     stream.maxReadBufferLength = this.init.maxFrameBytes * 2

@@ -6,7 +6,20 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Channels } from '../channel/channels.ts'
 import type { PeerInfo } from '../types.ts'
 import type { PeerRecord } from './peer-table.ts'
-import type { Libp2p } from '@libp2p/interface'
+import type { Connection, Libp2p } from '@libp2p/interface'
+
+/**
+ * Whether a connection runs straight between the peers. A WebRTC link is
+ * signalled through a relay, so the dialer's address of it still names
+ * `/p2p-circuit`, but its data does not pass the relay.
+ */
+function isDirect (connection: Connection): boolean {
+  if (connection.limits != null) {
+    return false
+  }
+  const names = connection.remoteAddr.getComponents().map(c => c.name)
+  return !names.includes('p2p-circuit') || names.includes('webrtc')
+}
 
 export function peerInfo (record: PeerRecord, libp2p: Libp2p, channels: Channels): PeerInfo {
   const connections = libp2p.getConnections(peerIdFromString(record.peerId))
@@ -32,7 +45,7 @@ export function peerInfo (record: PeerRecord, libp2p: Libp2p, channels: Channels
     sendDelayMs: channels.existing(record.peerId)?.sendDelayMs,
     latencyMs: record.latencyMs,
     connected: connections.length > 0,
-    direct: connections.some(c => c.limits == null && !c.remoteAddr.toString().includes('/p2p-circuit')),
+    direct: connections.some(isDirect),
     addrs
   }
 }

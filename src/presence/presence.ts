@@ -72,6 +72,7 @@ export class Presence {
       maxInboundStreams: 8
     })
     libp2p.addEventListener('peer:identify', this.onIdentify)
+    libp2p.addEventListener('self:peer:update', this.onSelfUpdate)
     this.scheduleRefresh(0)
   }
 
@@ -82,6 +83,7 @@ export class Presence {
     clearTimeout(this.soonTimer)
     const { pubsub, libp2p } = this.init
     libp2p.removeEventListener('peer:identify', this.onIdentify)
+    libp2p.removeEventListener('self:peer:update', this.onSelfUpdate)
     try {
       await pubsub.publish(PRESENCE_TOPIC, await this.seal(true))
     } catch {}
@@ -170,6 +172,14 @@ export class Presence {
     this.sync(peerId, AbortSignal.timeout(10_000)).catch(err => {
       this.init.log('presence sync with %p failed: %s', peerId, err.message)
     })
+  }
+
+  /**
+   * This node's addresses changed (a relay reservation made a tab or a
+   * NATed peer dialable): announce them, so others need not wait a refresh.
+   */
+  private readonly onSelfUpdate = (): void => {
+    this.announceSoon()
   }
 
   private readonly onMessage = (evt: CustomEvent<Message>): void => {

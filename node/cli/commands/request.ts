@@ -11,6 +11,7 @@ import type { BalancerName } from '../../../src/dispatch/balancers.ts'
 export const usage = `meshwork request --bootstrap ADDR SERVICE INPUT [--stream] [--timeout MS]
   INPUT           JSON (or any other text, sent as a string)
   --stream        print chunks as they arrive
+  --peer ID       send to this worker when it is alive and serves SERVICE
   --timeout MS    give up after MS milliseconds (default 30000)
   --balancer B    round-robin | least-loaded | random | p2c-ewma
   --broadcast     dispatch by broadcast claim instead of a known worker
@@ -21,6 +22,7 @@ export async function run (argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
     bootstrap: { type: 'string', multiple: true },
     stream: { type: 'boolean' },
+    peer: { type: 'string' },
     timeout: { type: 'string' },
     balancer: { type: 'string' },
     broadcast: { type: 'boolean' },
@@ -45,7 +47,8 @@ export async function run (argv: string[]): Promise<void> {
     token: values.token != null ? Buffer.from(values.token, 'base64') : undefined,
     timeoutMs,
     balancer: values.balancer as BalancerName | undefined,
-    mode: values.broadcast === true ? 'broadcast' as const : 'direct' as const
+    mode: values.broadcast === true ? 'broadcast' as const : 'direct' as const,
+    preferPeer: values.peer as string | undefined
   }
   try {
     if (values.stream === true) {

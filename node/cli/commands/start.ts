@@ -6,6 +6,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensureDemoBuilt } from '../../demo-build.ts'
 import { serveDemo } from '../../demo-server.ts'
 import { BOOTSTRAP_FILE, integer, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
@@ -32,6 +33,9 @@ export async function run (argv: string[]): Promise<void> {
   const port = integer(values.port, 'port', 8080)
   const tokenDelay = integer(values['token-delay-ms'], 'token-delay-ms', 20)
 
+  if (await ensureDemoBuilt()) {
+    console.log('built the browser demo into dist/demo')
+  }
   const relay = await startRelay({ port: 0 })
   const addrs = relayAddrs(relay)
   const tcp = addrs.filter(a => !a.includes('/ws'))

@@ -1,0 +1,91 @@
+/**
+ * The chat demo in Debian's Chromium: a relay on loopback (the `meshwork
+ * relay` command) and three tabs. Tab A asks, tab B serves over a direct
+ * WebRTC link; then B closes mid-answer and tab C finishes it.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generate } from '../../src/models/demo-llm.ts'
+import { answer, ask, buildAndServeDemo, connectionsTo, launchChromium, linkTo, openTab, ROOT, runCli, seesWorker } from './helpers.ts'
+import type { CliProcess, DemoSite, Tab } from './helpers.ts'
+import type { Browser } from 'playwright-core'
+
+const ARTIFACTS = join(ROOT, 'test-artifacts')
+
+describe('browser tabs as peers', () => {
+  let relay: CliProcess
+  let site: DemoSite
+  let browser: Browser
+  let a: Tab
+  let b: Tab
+  let c: Tab
+
+  beforeAll(async () => {
+    relay = await runCli(['relay'])
+    site = await buildAndServeDemo(relay.lines)
+    browser = await launchChromium()
+    a = await openTab(browser, site.url)
+    b = await openTab(browser, site.url)
+    c = await openTab(browser, site.url)
+  }, 90_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await site?.close()
+    await relay?.stop()
+  })
+
+  it('streams the whole answer from tab B to tab A over a direct WebRTC link', async () => {
+    await b.page.getByTestId('serve-toggle').check()
+    // asked as soon as A knows B serves: the task must not take the relay even so
+    await seesWorker(a, b.peerId)
+
+    const prompt = 'how do tabs talk to each other'
+    await ask(a, prompt, 48)
+    const result = await answer(a)
+
+    expect(result, result.shown).toMatchObject({ state: 'done' })
+    expect(result.text).toBe(generate(prompt, 48).join(''))
+    expect(result.worker).toBe(b.peerId)
+    expect(result.from).toBe('')
+    expect(await b.page.getByTestId('served-count').textContent()).toBe('1')
+
+    // the mesh view marks the link as direct WebRTC on both sides...
+    await expect.poll(async () => linkTo(a, b.peerId), { timeout: 20_000 }).toBe('webrtc')
+    await expect.poll(async () => linkTo(b, a.peerId), { timeout: 20_000 }).toBe('webrtc')
+    await expect.poll(async () => a.page.locator(`[data-testid="mesh-view"] line[data-target="${b.peerId}"]`).getAttribute('data-kind')).toBe('webrtc')
+    // ...and the connection that carried the task is that link, not the relay
+    const links = await connectionsTo(a, b.peerId)
+    const carrying = links.filter(l => l.protocols.includes('/meshwork/task/1.0.0'))
+    expect(carrying).toHaveLength(1)
+    expect(carrying[0].limited).toBe(false)
+    expect(carrying[0].addr).toMatch(/\/webrtc(\/|$)/)
+  }, 90_000)
+
+  it('finishes the answer on tab C when tab B closes mid-stream, without a lost or repeated token', async () => {
+    await c.page.getByTestId('serve-toggle').check()
+    await seesWorker(a, c.peerId)
+    await seesWorker(a, b.peerId)
+
+    const prompt = 'what happens when a worker goes away'
+    const maxTokens = 400
+    await ask(a, prompt, maxTokens, b.peerId)
+    // B is streaming: some tokens are in, many are still to come
+    await expect.poll(async () => (await a.page.getByTestId('output').textContent() ?? '').split(' ').length, { timeout: 20_000 }).toBeGreaterThan(20)
+    expect(await a.page.getByTestId('answered-by').getAttribute('data-worker')).toBe(b.peerId)
+    expect(await a.page.getByTestId('output').getAttribute('data-state')).toBe('streaming')
+    await b.page.close()
+
+    const result = await answer(a, 60_000)
+    expect(result, result.shown).toMatchObject({ state: 'done' })
+    expect(result.text).toBe(generate(prompt, maxTokens).join(''))
+    expect(result.worker).toBe(c.peerId)
+    expect(result.from).toBe(b.peerId)
+    expect(await a.page.getByTestId('answered-by').textContent()).toContain('rerouted')
+    expect(await c.page.getByTestId('served-count').textContent()).toBe('1')
+
+    mkdirSync(ARTIFACTS, { recursive: true })
+    await a.page.screenshot({ path: join(ARTIFACTS, 'browser-chat-mesh.png'), fullPage: true })
+  }, 90_000)
+})
