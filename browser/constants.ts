@@ -15,3 +15,6 @@ export const DEFAULT_DIRECT_MAX_ATTEMPTS = 5
 export const DEFAULT_DIRECT_DIAL_TIMEOUT_MS = 10_000
 /** A new WebRTC link that cannot negotiate a protocol in this time is closed. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 4_000
+
+/** IndexedDB database of `indexedDbJournal()` when no name is given. */
+export const DEFAULT_JOURNAL_DB = 'meshwork-journal'

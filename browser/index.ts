@@ -21,6 +21,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { logger } from '@libp2p/logger'
 import { createLibp2p } from 'libp2p'
 import { createMesh } from '../src/mesh-node.ts'
+import { PeerPenalties } from '../src/security/penalties.ts'
 import { keepDirectLinks } from './direct-links.ts'
 import { patchWebRtcInitRace } from './webrtc-init-race.ts'
 import { browserLibp2pOptions } from './libp2p-options.ts'
@@ -46,13 +47,14 @@ export interface BrowserMeshInit extends MeshInit, BrowserLibp2pInit {
 export async function createMeshNode (init: BrowserMeshInit = {}): Promise<MeshNode> {
   patchWebRtcInitRace()
   const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
-  const libp2p = await createLibp2p(browserLibp2pOptions(init, privateKey))
+  const penalties = new PeerPenalties()
+  const libp2p = await createLibp2p(browserLibp2pOptions(init, privateKey, penalties))
   if (init.directLinks !== false) {
     const links = keepDirectLinks(libp2p, logger('meshwork:direct-links'), init.directLinks)
     libp2p.addEventListener('stop', () => { links.stop() }, { once: true })
   }
   try {
-    return await createMesh({ libp2p, privateKey }, { ...init, role: init.role ?? 'browser' })
+    return await createMesh({ libp2p, privateKey, penalties }, { ...init, role: init.role ?? 'browser' })
   } catch (err) {
     await libp2p.stop()
     throw err
@@ -65,3 +67,7 @@ export {
   parseInput as parseDemoLlmInput
 } from '../src/models/demo-llm.ts'
 export type { DemoLlmInput, DemoLlmOptions } from '../src/models/demo-llm.ts'
+
+// calls that survive a reload (pass as `journal`)
+export { indexedDbJournal } from './journal.ts'
+export type { IndexedDbJournal } from './journal.ts'

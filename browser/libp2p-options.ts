@@ -15,6 +15,7 @@ import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
 import { DEFAULT_BROWSER_MAX_CONNECTIONS, DEFAULT_RESERVATION_TIMEOUT_MS } from './constants.ts'
+import type { PeerPenalties } from '../src/security/penalties.ts'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
 
@@ -44,7 +45,7 @@ export function privateAddressGater (): ConnectionGater {
   }
 }
 
-export function browserLibp2pOptions (init: BrowserLibp2pInit, privateKey: PrivateKey): Libp2pOptions<any> {
+export function browserLibp2pOptions (init: BrowserLibp2pInit, privateKey: PrivateKey, penalties: PeerPenalties): Libp2pOptions<any> {
   const rtcConfiguration = init.iceServers != null ? { iceServers: init.iceServers } : undefined
   const options: Libp2pOptions<any> = {
     privateKey,
@@ -60,7 +61,7 @@ export function browserLibp2pOptions (init: BrowserLibp2pInit, privateKey: Priva
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub(gossipsubOptions())
+      pubsub: gossipsub(gossipsubOptions(penalties))
     }
   }
   if (init.allowPrivateAddresses === true) {

@@ -28,7 +28,13 @@ export interface ChatHooks {
 /** A whole answer has a deadline; the model's tokens come at a steady pace. */
 const STREAM_TIMEOUT_MS = 120_000
 
-export function chat (node: MeshNode, el: ChatElements, hooks: ChatHooks): { stop(): void } {
+export interface Chat {
+  /** Shows a task recovered from the journal as the current answer (it streams from its first token). */
+  resume(prompt: string, stream: TaskStream<string>): void
+  stop(): void
+}
+
+export function chat (node: MeshNode, el: ChatElements, hooks: ChatHooks): Chat {
   let current: TaskStream<string> | undefined
   /** Workers of the current answer, in order; more than one means it was moved */
   let chain: string[] = []
@@ -75,17 +81,22 @@ export function chat (node: MeshNode, el: ChatElements, hooks: ChatHooks): { sto
   node.addEventListener('task:dispatch', onDispatch)
   node.addEventListener('task:failover', onFailover)
 
-  async function ask (): Promise<void> {
+  /** Clears the answer for a new task. */
+  function reset (): void {
     current?.cancel()
     current = undefined
-    const prompt = el.prompt.value.trim()
-    const maxTokens = Number(el.maxTokens.value)
     chain = []
     reasons = []
     el.output.textContent = ''
     el.output.dataset.state = 'streaming'
     delete el.output.dataset.error
     showAnsweredBy()
+  }
+
+  async function ask (): Promise<void> {
+    reset()
+    const prompt = el.prompt.value.trim()
+    const maxTokens = Number(el.maxTokens.value)
     let stream: TaskStream<string>
     try {
       stream = node.stream<string>('demo-llm', { prompt, maxTokens }, {
@@ -96,6 +107,11 @@ export function chat (node: MeshNode, el: ChatElements, hooks: ChatHooks): { sto
       showError(err)
       return
     }
+    await follow(stream)
+  }
+
+  /** Streams a task's tokens into the output. */
+  async function follow (stream: TaskStream<string>): Promise<void> {
     current = stream
     // with a channel already open, the task went out inside stream(), before its event could be matched
     if (stream.worker != null && chain.length === 0) {
@@ -145,6 +161,11 @@ export function chat (node: MeshNode, el: ChatElements, hooks: ChatHooks): { sto
   el.stop.addEventListener('click', onStop)
 
   return {
+    resume: (prompt, stream) => {
+      reset()
+      el.prompt.value = prompt
+      void follow(stream)
+    },
     stop: () => {
       current?.cancel()
       el.form.removeEventListener('submit', onSubmit)

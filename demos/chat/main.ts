@@ -4,14 +4,14 @@
  * draws the mesh as it sees it. `window.meshwork.node` is the tab's mesh
  * node, for poking at from the console.
  */
-import { createMeshNode, linkKind } from 'meshwork/browser'
+import { createMeshNode, indexedDbJournal, linkKind } from 'meshwork/browser'
 import { chat } from './chat.ts'
 import { snapshot } from './mesh-state.ts'
 import { meshView, shortId } from './mesh-view.ts'
 import { tabModel } from './tab-model.ts'
 import type { MeshSnapshot } from './mesh-state.ts'
 import type { TabModel } from './tab-model.ts'
-import type { MeshNode, TaskEvent } from 'meshwork/browser'
+import type { MeshNode, TaskEvent, TaskStream } from 'meshwork/browser'
 
 /** How often the peer table and the view are refreshed. */
 const REFRESH_MS = 500
@@ -19,6 +19,22 @@ const REFRESH_MS = 500
 const MAX_EVENTS = 40
 /** Tasks this tab runs at once when serving. */
 const SERVE_CONCURRENCY = 4
+/** Where this tab keeps its id across reloads, so it finds its own journal again. */
+const TAB_ID_KEY = 'meshwork-chat-tab'
+
+/**
+ * This tab's task journal in IndexedDB. Tabs of one browser share
+ * IndexedDB, so each tab has its own database, named after an id kept in
+ * sessionStorage (which is per tab and survives a reload).
+ */
+async function tabJournal (): Promise<Awaited<ReturnType<typeof indexedDbJournal>>> {
+  let id = sessionStorage.getItem(TAB_ID_KEY)
+  if (id == null) {
+    id = crypto.randomUUID()
+    sessionStorage.setItem(TAB_ID_KEY, id)
+  }
+  return indexedDbJournal(`meshwork-chat-${id}`)
+}
 
 interface DemoConfig {
   relayAddrs: string[]
@@ -121,7 +137,9 @@ async function main (): Promise<void> {
   const node = await createMeshNode({
     bootstrap,
     allowPrivateAddresses: config.allowPrivateAddresses ?? true,
-    iceServers: config.iceServers ?? []
+    iceServers: config.iceServers ?? [],
+    // a prompt in flight when the tab reloads is asked again after the reload
+    journal: await tabJournal()
   })
   ;(globalThis as any).meshwork = { node }
   $('peer-id').textContent = shortId(node.peerId)
@@ -178,7 +196,7 @@ async function main (): Promise<void> {
     logEvent(`${evt.detail.ok ? 'finished' : 'stopped'} ${evt.detail.service} for ${shortId(evt.detail.peerId)}`)
   })
 
-  chat(node, {
+  const chatPanel = chat(node, {
     form: $('prompt-form'),
     prompt: $('prompt'),
     maxTokens: $('max-tokens'),
@@ -191,6 +209,17 @@ async function main (): Promise<void> {
     onToken: (worker) => { view.flow(worker, node.peerId, 'token') },
     onEvent: logEvent
   })
+
+  // answers this tab was waiting for when it was reloaded run again; the latest is shown
+  const recovered = (await node.recover()).filter(task => task.stream != null)
+  for (const task of recovered.slice(0, -1)) {
+    task.stream?.cancel()
+  }
+  const last = recovered.at(-1)
+  if (last?.stream != null) {
+    logEvent(`asking again what this tab asked before it reloaded (${last.service})`)
+    chatPanel.resume(String((last.input as { prompt?: unknown })?.prompt ?? ''), last.stream as TaskStream<string>)
+  }
 
   let model: TabModel | undefined
   const toggle = $<HTMLInputElement>('serve-toggle')
@@ -212,7 +241,8 @@ async function main (): Promise<void> {
   toggle.addEventListener('change', applyServe)
   applyServe()
 
-  addEventListener('pagehide', () => { void node.stop() })
+  // no node.stop() when the page goes: stopping would forget the journal's
+  // tasks in flight, and closing the page closes its connections anyway
 }
 
 main().catch((err: any) => {

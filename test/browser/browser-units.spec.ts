@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { linkKind } from '../../browser/link-kind.ts'
 import { browserLibp2pOptions } from '../../browser/libp2p-options.ts'
 import { relayOf } from '../../demos/chat/mesh-state.ts'
+import { PeerPenalties } from '../../src/security/penalties.ts'
 
 const RELAY = '12D3KooWHxz9uyJbvPy3DgjnVMXS6snzvJ5ERHM3me17BDEirAyn'
 const TAB = '12D3KooWFJeQWaJF1ZkVY5pea7CJ42wobt236DQXSLaMwznvpnK6'
@@ -37,14 +38,14 @@ describe('relayOf', () => {
 describe('browserLibp2pOptions', () => {
   it('keeps libp2p\'s refusal of private addresses unless allowPrivateAddresses is set', async () => {
     const key = await generateKeyPair('Ed25519')
-    expect(browserLibp2pOptions({}, key).connectionGater).toBeUndefined()
-    const gater = browserLibp2pOptions({ allowPrivateAddresses: true }, key).connectionGater
+    expect(browserLibp2pOptions({}, key, new PeerPenalties()).connectionGater).toBeUndefined()
+    const gater = browserLibp2pOptions({ allowPrivateAddresses: true }, key, new PeerPenalties()).connectionGater
     expect(await gater?.denyDialMultiaddr?.(multiaddr('/ip4/127.0.0.1/tcp/4002/ws'))).toBe(false)
   })
 
   it('listens on a relay reservation (for signalling) and for WebRTC', async () => {
     const key = await generateKeyPair('Ed25519')
-    const options = browserLibp2pOptions({}, key)
+    const options = browserLibp2pOptions({}, key, new PeerPenalties())
     expect(options.addresses?.listen).toEqual(['/p2p-circuit', '/webrtc'])
   })
 })
