@@ -165,10 +165,15 @@ export class Requester {
     return this.calls.get(id)
   }
 
+  /**
+   * Ends every call with NotStartedError. Journaled calls stay in the
+   * journal: they were not answered, and `recover()` runs them after a
+   * restart.
+   */
   stop (): void {
     this.running = false
     for (const call of [...this.calls.values()]) {
-      this.end(call, new NotStartedError('the mesh node stopped'))
+      this.end(call, new NotStartedError('the mesh node stopped'), false)
     }
   }
 
@@ -376,7 +381,7 @@ export class Requester {
   }
 
   /** Ends a call with an error, telling its worker to stop. */
-  private end (call: Call, err: Error): void {
+  private end (call: Call, err: Error, forget = true): void {
     if (call.settled) {
       return
     }
@@ -385,7 +390,7 @@ export class Requester {
     }
     call.claiming = false
     this.finish(call, false)
-    call.fail(err, this.forget(call))
+    call.fail(err, forget ? this.forget(call) : undefined)
   }
 
   /** Forgets a finished call in the journal; the caller hears the outcome after. */

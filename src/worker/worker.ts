@@ -105,7 +105,7 @@ export class WorkerRuntime {
     this.services.delete(name)
     for (const task of this.tasks.values()) {
       if (task.slot === slot) {
-        this.abort(task, new NoWorkersError('the worker stopped serving this service'))
+        this.abort(task, new NoWorkersError('the worker stopped serving this service'), true)
       }
     }
     if (announce) {
@@ -269,12 +269,20 @@ export class WorkerRuntime {
 
   stop (): void {
     for (const task of this.tasks.values()) {
-      this.abort(task, new NoWorkersError('the worker is stopping'))
+      this.abort(task, new NoWorkersError('the worker is stopping'), true)
     }
     this.services.clear()
   }
 
-  private abort (task: RunningTask, reason: Error): void {
+  /**
+   * Stops a task. With `notify`, the worker gave up on its own (it stops
+   * serving): the requester hears a retryable error and moves the task now,
+   * rather than waiting for a stall or a death.
+   */
+  private abort (task: RunningTask, reason: Error, notify = false): void {
+    if (notify) {
+      this.refuse(task.channel, task.frame, reason, true, task.attempt)
+    }
     if (this.tasks.get(task.key) === task) {
       this.tasks.delete(task.key)
     }
@@ -286,11 +294,11 @@ export class WorkerRuntime {
     task.wakeWriter?.()
   }
 
-  private refuse (channel: TaskChannel, frame: Frame, err: Error, retryable: boolean): void {
+  private refuse (channel: TaskChannel, frame: Frame, err: Error, retryable: boolean, attempt = frame.attempt): void {
     channel.send({
       kind: KIND_ERROR,
       task: frame.task,
-      attempt: frame.attempt,
+      attempt,
       code: err.name,
       message: err.message,
       flags: retryable ? FLAG_RETRYABLE : 0,

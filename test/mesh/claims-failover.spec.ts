@@ -85,6 +85,26 @@ describe('failover', () => {
     expect(moves[0].peerId).toBe(b.peerId)
   })
 
+  it('a worker that stops serving mid-stream hands the task back at once', async () => {
+    mesh = await createMeshOf(4)
+    const [, a, b, caller] = mesh.nodes
+    a.serve('tick', ticker(10))
+    b.serve('tick', ticker(10))
+    await caller.waitForWorkers('tick', 2)
+    const moves: TaskEvent[] = []
+    caller.addEventListener('task:failover', e => { moves.push(e.detail) })
+    const got: number[] = []
+    for await (const n of caller.stream<number>('tick', { n: 60 }, { preferPeer: a.peerId })) {
+      got.push(n)
+      if (n === 20) {
+        a.unserve('tick')
+      }
+    }
+    expect(got).toEqual(Array.from({ length: 60 }, (_, i) => i))
+    // moved because the worker said so, not because the stream stalled
+    expect(moves.map(m => [m.from, m.reason])).toEqual([[a.peerId, 'NoWorkersError']])
+  })
+
   it('a stalled stream moves after stallTimeoutMs', async () => {
     mesh = await createMeshOf(4)
     const [, a, b, caller] = mesh.nodes
