@@ -250,6 +250,9 @@ export class Requester {
     call.attempt++
     call.channel = channel
     call.dispatchedAt = call.lastActivityAt = Date.now()
+    if (call.init.pinned == null) {
+      this.journal?.assigned(call, peerId)
+    }
     const streaming = call.init.streaming
     channel.send({
       kind: KIND_TASK,
