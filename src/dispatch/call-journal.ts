@@ -66,7 +66,9 @@ export class CallJournal {
 
   private async chain (call: Call, write: () => Promise<void>): Promise<void> {
     const previous = this.writing.get(call)
-    const next = (previous ?? Promise.resolve()).catch(() => {}).then(write)
+    // a first write starts now, not a microtask later: a journal that writes synchronously
+    // then holds the call by the time `request()` returns
+    const next = previous == null ? write() : previous.catch(() => {}).then(write)
     this.writing.set(call, next)
     try {
       await next

@@ -56,7 +56,7 @@ export function datastoreJournal (datastore: Datastore): Journal {
   const key = (id: string): Key => new Key(`${PREFIX}/${encodeURIComponent(id)}`)
   return {
     async add (record) {
-      await datastore.put(key(record.id), encode(record))
+      await datastore.put(key(record.id), encodeJournalRecord(record))
     },
     async assign (id, worker) {
       let bytes: Uint8Array
@@ -68,7 +68,7 @@ export function datastoreJournal (datastore: Datastore): Journal {
         }
         throw err
       }
-      await datastore.put(key(id), encode({ ...decode(bytes), worker }))
+      await datastore.put(key(id), encodeJournalRecord({ ...decodeJournalRecord(bytes), worker }))
     },
     async remove (id) {
       await datastore.delete(key(id))
@@ -76,7 +76,7 @@ export function datastoreJournal (datastore: Datastore): Journal {
     async pending (limit = Infinity) {
       const out: JournalRecord[] = []
       for await (const { value } of datastore.query({ prefix: PREFIX })) {
-        out.push(decode(value))
+        out.push(decodeJournalRecord(value))
       }
       out.sort((a, b) => a.createdAt - b.createdAt)
       return out.slice(0, limit)
@@ -84,7 +84,8 @@ export function datastoreJournal (datastore: Datastore): Journal {
   }
 }
 
-function encode (record: JournalRecord): Uint8Array {
+/** A record's bytes, as the datastore keeps them. */
+export function encodeJournalRecord (record: JournalRecord): Uint8Array {
   return JournalEntry.encode({
     id: record.id,
     service: record.service,
@@ -104,7 +105,8 @@ export function memoryJournal (): Journal {
   return datastoreJournal(new MemoryDatastore())
 }
 
-function decode (bytes: Uint8Array): JournalRecord {
+/** Reads a record's bytes; throws {@link ProtocolError} when they are not one. */
+export function decodeJournalRecord (bytes: Uint8Array): JournalRecord {
   let entry: JournalEntry
   try {
     entry = JournalEntry.decode(bytes)
