@@ -213,7 +213,8 @@ function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, numb
   return { falseDeaths, falseSuspects }
 }
 
-function countRanTwice (workers: PeerProcess[]): number {
+/** Tasks (by requester and id) whose handler ran to completion more than once. */
+export function countRanTwice (workers: PeerProcess[]): number {
   const runs = new Map<string, number>()
   for (const worker of workers) {
     for (const e of worker.events) {

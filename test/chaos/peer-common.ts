@@ -2,6 +2,7 @@
  * What every chaos peer script shares: its arguments (one JSON argument),
  * JSON event lines on stdout, and a clean stop on SIGTERM.
  */
+import { existsSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { hexToPsk } from './psk.ts'
 import type { NodeMeshInit } from 'meshwork/node'
 import type { MeshNode } from '../../src/types.ts'
@@ -25,9 +26,35 @@ export function peerArgs (): PeerArgs {
   return args
 }
 
-/** Writes one event line; stdout to a pipe is synchronous on Linux, so a line written survives a SIGKILL right after. */
+/**
+ * Writes one event line to stdout. A pipe may take it asynchronously, so
+ * events that must survive a SIGKILL right after (what the application was
+ * handed) also go, synchronously, to `record` (see `recordTo`).
+ */
 export function emit (event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`)
+  const line = `${JSON.stringify(event)}\n`
+  // the record first: a write to a full pipe may block, and a SIGKILL then must not cost the record
+  if (recordFd != null) {
+    writeSync(recordFd, line)
+  }
+  process.stdout.write(line)
+}
+
+let recordFd: number | undefined
+
+/** Also appends every event, synchronously, to `file`. */
+export function recordTo (file: string): void {
+  recordFd = openSync(file, 'a')
+}
+
+/** The events a process appended to `file` (see `recordTo`). */
+export function readRecord (file: string): Array<Record<string, any>> {
+  if (!existsSync(file)) {
+    return []
+  }
+  const lines = readFileSync(file, 'utf8').split('\n')
+  lines.pop()
+  return lines.map(line => JSON.parse(line))
 }
 
 /** Reports this node's view of other peers' liveness. */

@@ -11,12 +11,15 @@
  * Usage: node peer-requester.ts '{"bootstrap":["/ip4/…"],"workers":3,"tasks":100}'
  */
 import { createMeshNode, levelJournal, loadIdentity } from 'meshwork/node'
-import { emit, peerArgs, reportPeerEvents } from './peer-common.ts'
+import { emit, peerArgs, recordTo, reportPeerEvents } from './peer-common.ts'
 import { isRightAnswer, taskIndex, taskSpec } from './workload.ts'
 import type { TaskSpec } from './workload.ts'
 import type { MeshNode, RecoveredTask } from '../../src/types.ts'
 
 const args = peerArgs()
+if (args.record != null) {
+  recordTo(args.record)
+}
 const journal = args.journal != null ? await levelJournal(args.journal) : undefined
 const node: MeshNode = await createMeshNode({
   ...args.mesh,
@@ -47,17 +50,22 @@ function report (spec: TaskSpec, startedAt: number, outcome: { value?: unknown, 
   }
 }
 
-async function runTask (spec: TaskSpec): Promise<void> {
+/** Runs one task; `started` is told once the call was made (and, with a journal, recorded). */
+async function runTask (spec: TaskSpec, started: () => void): Promise<void> {
   const startedAt = Date.now()
   try {
     if (spec.kind === 'stream') {
+      const stream = node.stream(spec.service, spec.input, { timeoutMs })
+      started()
       const tokens: unknown[] = []
-      for await (const token of node.stream(spec.service, spec.input, { timeoutMs })) {
+      for await (const token of stream) {
         tokens.push(token)
       }
       report(spec, startedAt, { value: tokens })
     } else {
-      report(spec, startedAt, { value: await node.request(spec.service, spec.input, { timeoutMs }) })
+      const result = node.request(spec.service, spec.input, { timeoutMs })
+      started()
+      report(spec, startedAt, { value: await result })
     }
   } catch (error) {
     report(spec, startedAt, { error })
@@ -100,7 +108,12 @@ if (args.recover === true) {
   await Promise.all(Array.from({ length: inFlight }, async () => {
     while (next < last && Date.now() < until) {
       sent++
-      await runTask(taskSpec(next++, args.streamEvery))
+      const spec = taskSpec(next++, args.streamEvery)
+      await runTask(spec, () => {
+        if (args.reportSent === true) {
+          emit({ ev: 'sent', i: spec.i })
+        }
+      })
     }
   }))
 }
