@@ -35,6 +35,7 @@ node.addEventListener('task:failover', e => {
   emit({ ev: 'failover', task: e.detail.taskId, from: e.detail.from, to: e.detail.peerId, reason: e.detail.reason, at: Date.now() })
 })
 const timeoutMs: number = args.timeoutMs ?? 120_000
+const callOptions = { timeoutMs, maxAttempts: args.maxAttempts }
 const services: string[] = args.services ?? ['llm', 'work']
 for (const service of services) {
   await node.waitForWorkers(service, args.workers ?? 1, { timeoutMs: 30_000 })
@@ -55,7 +56,7 @@ async function runTask (spec: TaskSpec, started: () => void): Promise<void> {
   const startedAt = Date.now()
   try {
     if (spec.kind === 'stream') {
-      const stream = node.stream(spec.service, spec.input, { timeoutMs })
+      const stream = node.stream(spec.service, spec.input, callOptions)
       started()
       const tokens: unknown[] = []
       for await (const token of stream) {
@@ -63,7 +64,7 @@ async function runTask (spec: TaskSpec, started: () => void): Promise<void> {
       }
       report(spec, startedAt, { value: tokens })
     } else {
-      const result = node.request(spec.service, spec.input, { timeoutMs })
+      const result = node.request(spec.service, spec.input, callOptions)
       started()
       report(spec, startedAt, { value: await result })
     }
