@@ -89,6 +89,8 @@ export interface LoadSummary {
   reroutes: number
   /** Time from the fault to each reroute off a faulted worker */
   rerouteMs: { p50: number, p99: number, max: number, count: number }
+  /** Ids of tasks that moved off a faulted worker */
+  movedTasks: Set<string>
   /** Peers declared dead that no fault touched, by observer */
   falseDeaths: Array<{ observer: string, peer: string, at: number }>
   /** Peers declared suspect that no fault touched (reroutes that were not needed) */
@@ -185,11 +187,13 @@ export function countOutcomes (outs: PeerEvent[], sent: number): Pick<LoadSummar
   return { sent, completed, lost: sent - completed - wrong, wrong, twice, errors }
 }
 
-function countReroutes (events: PeerEvent[], faultedAt: Map<string, number>): Pick<LoadSummary, 'reroutes' | 'rerouteMs'> {
+function countReroutes (events: PeerEvent[], faultedAt: Map<string, number>): Pick<LoadSummary, 'reroutes' | 'rerouteMs' | 'movedTasks'> {
   const moves = events.filter(e => e.ev === 'failover')
-  const times = moves.filter(m => faultedAt.has(m.from)).map(m => m.at - faultedAt.get(m.from)!)
+  const off = moves.filter(m => faultedAt.has(m.from))
+  const times = off.map(m => m.at - faultedAt.get(m.from)!)
   return {
     reroutes: moves.length,
+    movedTasks: new Set(off.map(m => m.task)),
     rerouteMs: { p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times.length > 0 ? Math.max(...times) : NaN, count: times.length }
   }
 }
