@@ -44,16 +44,24 @@ export async function startChaosMesh (init: ChaosMeshInit): Promise<ChaosMesh> {
     throw new Error('the relay printed no address')
   }
   const workers: PeerProcess[] = []
+  const spawnWorker = async (at?: { netns: string, host: string }): Promise<PeerProcess> =>
+    spawnPeer(WORKER_SCRIPT, { ...init.workerArgs, bootstrap: [bootstrap], host: at?.host ?? '127.0.0.1' }, { netns: at?.netns })
   const addWorker = async (at?: { netns: string, host: string }): Promise<PeerProcess> => {
-    const worker = await spawnPeer(WORKER_SCRIPT, { ...init.workerArgs, bootstrap: [bootstrap], host: at?.host ?? '127.0.0.1' }, { netns: at?.netns })
+    const worker = await spawnWorker(at)
     workers.push(worker)
     return worker
   }
-  try {
-    await Promise.all(Array.from({ length: init.workers }, async (_, i) => addWorker(init.workerAt?.(i))))
-  } catch (err) {
+  // workers[i] is the one started at workerAt(i), whichever came up first
+  const started = await Promise.allSettled(Array.from({ length: init.workers }, async (_, i) => spawnWorker(init.workerAt?.(i))))
+  for (const result of started) {
+    if (result.status === 'fulfilled') {
+      workers.push(result.value)
+    }
+  }
+  const failed = started.find(r => r.status === 'rejected')
+  if (failed != null) {
     await killAll([relay, ...workers])
-    throw err
+    throw (failed as PromiseRejectedResult).reason
   }
   return {
     relay,
@@ -71,6 +79,8 @@ export interface Fault {
   action: NodeJS.Signals | (() => Promise<void> | void)
   /** Index of the worker the signal goes to */
   worker?: number
+  /** Workers a function fault cuts off (their deaths and reroutes are expected) */
+  workers?: number[]
   /** Name in the summary, for function faults */
   name?: string
 }
@@ -100,6 +110,9 @@ export interface LoadSummary {
   latencyMs: { p50: number, p99: number }
   durationMs: number
   faults: Array<{ name: string, atMs: number }>
+  /** Everything the requester reported, for checks of their own */
+  requesterEvents: PeerEvent[]
+  requesterId: string
 }
 
 export interface LoadOptions extends PeerArgs {
@@ -128,16 +141,21 @@ export async function runLoad (mesh: ChaosMesh, options: LoadOptions, faults: Fa
     const timers = faults.map(fault => setTimeout(() => {
       void (async () => {
         const worker = fault.worker != null ? mesh.workers[fault.worker] : undefined
+        // from when the fault began: a network fault takes a moment to put in place
+        const began = Date.now()
         if (typeof fault.action === 'string') {
           worker?.signal(fault.action)
         } else {
           await fault.action()
         }
-        const now = Date.now()
-        if (worker != null && !faultedAt.has(worker.peerId) && fault.action !== 'SIGCONT') {
-          faultedAt.set(worker.peerId, now)
+        const now = began
+        const touched = [worker, ...(fault.workers ?? []).map(k => mesh.workers[k])]
+        for (const w of touched) {
+          if (w != null && !faultedAt.has(w.peerId) && fault.action !== 'SIGCONT') {
+            faultedAt.set(w.peerId, now)
+          }
         }
-        played.push({ name: fault.name ?? `${String(fault.action)} worker ${fault.worker}`, atMs: now - start.at })
+        played.push({ name: fault.name ?? `${String(fault.action)} worker ${fault.worker}`, atMs: began - start.at })
       })()
     }, Math.max(start.at + fault.atMs - Date.now(), 0)))
     const end = await waitForEvent(requester, e => e.ev === 'end', maxRunMs, 'load end')
@@ -153,11 +171,13 @@ function summarise (requester: PeerProcess, mesh: ChaosMesh, start: PeerEvent, e
   return {
     ...countOutcomes(outs, end.sent),
     ...countReroutes(requester.events, faultedAt),
-    ...countFalseAlarms([requester, mesh.relay, ...mesh.workers], faultedAt),
+    ...countFalseAlarms([requester, mesh.relay, ...mesh.workers], faultedAt, { peerId: requester.peerId, at: end.at }),
     ranTwice: countRanTwice(mesh.workers),
     latencyMs: { p50: percentile(outs.map(o => o.ms), 0.5), p99: percentile(outs.map(o => o.ms), 0.99) },
     durationMs: end.at - start.at,
-    faults
+    faults,
+    requesterEvents: requester.events,
+    requesterId: requester.peerId
   }
 }
 
@@ -198,15 +218,19 @@ function countReroutes (events: PeerEvent[], faultedAt: Map<string, number>): Pi
   }
 }
 
-function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, number>): Pick<LoadSummary, 'falseDeaths' | 'falseSuspects'> {
+/** Liveness verdicts on peers no fault touched; the requester's own goodbye after its load ended is no verdict */
+function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, number>, left: { peerId: string, at: number }): Pick<LoadSummary, 'falseDeaths' | 'falseSuspects'> {
   const falseDeaths: LoadSummary['falseDeaths'] = []
   let falseSuspects = 0
   for (const observer of observers) {
+    if (faultedAt.has(observer.peerId)) {
+      // a peer cut off sees everyone else vanish: right from where it stands
+      continue
+    }
     for (const e of observer.events) {
-      if (e.ev !== 'peer' || faultedAt.has(e.peer)) {
+      if (e.ev !== 'peer' || faultedAt.has(e.peer) || (e.peer === left.peerId && e.at >= left.at)) {
         continue
       }
-      // a peer that was faulted is fair game; one that stopped cleanly says goodbye (dead at once) only at the end
       if (e.state === 'dead') {
         falseDeaths.push({ observer: observer.peerId, peer: e.peer, at: e.at })
       } else if (e.state === 'suspect') {

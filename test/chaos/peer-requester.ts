@@ -34,6 +34,9 @@ reportPeerEvents(node)
 node.addEventListener('task:failover', e => {
   emit({ ev: 'failover', task: e.detail.taskId, from: e.detail.from, to: e.detail.peerId, reason: e.detail.reason, at: Date.now() })
 })
+if (args.reportDispatch === true) {
+  node.addEventListener('task:dispatch', e => { emit({ ev: 'dispatch', task: e.detail.taskId, to: e.detail.peerId, at: Date.now() }) })
+}
 const timeoutMs: number = args.timeoutMs ?? 120_000
 const callOptions = { timeoutMs, maxAttempts: args.maxAttempts }
 const services: string[] = args.services ?? ['llm', 'work']
