@@ -118,4 +118,22 @@ describe('hostile frames on task channels', () => {
     await Promise.all([garbage.closed, huge.closed])
     expect(await requester.request('slow', 'after', { timeoutMs: 10_000 })).toEqual({ honest: 'after' })
   })
+
+  it('a peer that keeps sending garbage is hung up on and kept out, as for invalid gossip', async () => {
+    const pest = await hostilePeer({ bootstrap: [relay.addrs()[0], worker.addrs()[0]] })
+    try {
+      for (let i = 0; i < 12 && pest.libp2p.getConnections().some(c => c.remotePeer.toString() === worker.peerId); i++) {
+        const channel = await pest.channel(worker.peerId).catch(() => undefined)
+        channel?.sendBytes(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))
+        await channel?.closed
+      }
+      await eventually(() => worker.libp2p.getConnections().every(c => c.remotePeer.toString() !== pest.peerId), 5_000, 'the worker hangs up')
+      await expect(pest.channel(worker.peerId)).rejects.toThrow()
+      expect((worker.libp2p.services as any).pubsub.getScore(pest.peerId)).toBeLessThan(-400)
+      // honest work goes on
+      expect(await requester.request('slow', 'still', { timeoutMs: 10_000 })).toEqual({ honest: 'still' })
+    } finally {
+      await pest.stop()
+    }
+  })
 })
