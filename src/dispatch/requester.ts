@@ -181,7 +181,11 @@ export class Requester {
     }
     const candidates = this.candidates(call)
     if (candidates.length === 0) {
-      if (call.init.pinned != null) {
+      if (call.lastError?.name === 'RateLimitedError') {
+        // every worker left refused for lack of room: the mesh is full, and a broadcast claim
+        // would only ask the same full workers again (and load every peer with gossip)
+        this.end(call, call.lastError)
+      } else if (call.init.pinned != null) {
         this.end(call, call.lastError ?? new NoWorkersError(`worker ${call.init.pinned} is not available`, { peerId: call.init.pinned }))
       } else {
         this.claim(call)
