@@ -120,6 +120,8 @@ export interface LoadOptions extends PeerArgs {
   at?: { netns: string, host: string }
   /** Give up waiting for the requester after this long */
   maxRunMs?: number
+  /** Told once the requester process is up (e.g. to watch its memory) */
+  onRequester?: (requester: PeerProcess) => void
 }
 
 /**
@@ -127,13 +129,14 @@ export interface LoadOptions extends PeerArgs {
  * with the summary once the requester finished every task.
  */
 export async function runLoad (mesh: ChaosMesh, options: LoadOptions, faults: Fault[] = []): Promise<LoadSummary> {
-  const { at, maxRunMs = 600_000, ...args } = options
+  const { at, maxRunMs = 600_000, onRequester, ...args } = options
   const requester = await spawnPeer(REQUESTER_SCRIPT, {
     workers: mesh.workers.filter(w => w.alive).length,
     ...args,
     bootstrap: [mesh.bootstrap],
     host: at?.host ?? '127.0.0.1'
   }, { netns: at?.netns })
+  onRequester?.(requester)
   try {
     const start = await waitForEvent(requester, e => e.ev === 'start', 30_000, 'load start')
     const faultedAt = new Map<string, number>()

@@ -3,6 +3,7 @@
  * JSON event lines on stdout, and a clean stop on SIGTERM.
  */
 import { existsSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { hexToPsk } from './psk.ts'
 import type { NodeMeshInit } from 'meshwork/node'
 import type { MeshNode } from '../../src/types.ts'
@@ -59,9 +60,20 @@ export function readRecord (file: string): Array<Record<string, any>> {
 
 /** Reports this node's view of other peers' liveness. */
 export function reportPeerEvents (node: MeshNode): void {
+  reportLag()
   for (const state of ['alive', 'suspect', 'dead'] as const) {
     node.addEventListener(`peer:${state}`, e => { emit({ ev: 'peer', state, peer: e.detail.peerId, at: Date.now() }) })
   }
+}
+
+/** Reports, once a second, how late this process's event loop ran (max and p99 in ms). */
+export function reportLag (): void {
+  const histogram = monitorEventLoopDelay({ resolution: 10 })
+  histogram.enable()
+  setInterval(() => {
+    emit({ ev: 'lag', max: histogram.max / 1e6, p99: histogram.percentile(99) / 1e6, at: Date.now() })
+    histogram.reset()
+  }, 1_000).unref()
 }
 
 export function stopOnSignal (node: MeshNode, before?: () => Promise<void>): void {

@@ -101,6 +101,24 @@ if (args.recover === true) {
   emit({ ev: 'recovering', count: tasks.length, at: Date.now() })
   sent = tasks.length
   await Promise.all(tasks.map(settleRecovered))
+} else if (args.rate != null) {
+  // open loop: `rate` tasks a second whatever comes back, for `durationMs`
+  const until = Date.now() + args.durationMs
+  const running: Array<Promise<void>> = []
+  let next: number = args.firstTask ?? 0
+  emit({ ev: 'start', at: Date.now() })
+  const startedAt = Date.now()
+  const tickMs = 10
+  while (Date.now() < until) {
+    // as many as the rate says by now, however late this tick ran
+    const due = Math.floor((Date.now() - startedAt) * args.rate / 1000) - sent
+    for (let k = 0; k < due; k++) {
+      sent++
+      running.push(runTask(taskSpec(next++, args.streamEvery, args.only), () => {}))
+    }
+    await new Promise(resolve => setTimeout(resolve, tickMs))
+  }
+  await Promise.all(running)
 } else {
   // a pool: `inFlight` tasks at once, until `tasks` were sent or `durationMs` passed
   const total: number = args.tasks ?? Infinity
@@ -112,7 +130,7 @@ if (args.recover === true) {
   await Promise.all(Array.from({ length: inFlight }, async () => {
     while (next < last && Date.now() < until) {
       sent++
-      const spec = taskSpec(next++, args.streamEvery)
+      const spec = taskSpec(next++, args.streamEvery, args.only)
       await runTask(spec, () => {
         if (args.reportSent === true) {
           emit({ ev: 'sent', i: spec.i })

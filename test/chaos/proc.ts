@@ -47,16 +47,23 @@ export interface PeerProcess {
 export interface SpawnOptions {
   /** Network namespace to run in */
   netns?: string
+  /** Scheduling niceness (`nice -n`), for a process whose CPU should not count against the others */
+  nice?: number
   timeoutMs?: number
   env?: Record<string, string>
 }
 
 /** Runs `node script <json args>` and resolves once it printed `peer <id>`. */
 export async function spawnPeer (script: string, args: unknown, options: SpawnOptions = {}): Promise<PeerProcess> {
-  const argv = [script, JSON.stringify(args)]
-  const child = options.netns != null
-    ? spawn('ip', ['netns', 'exec', options.netns, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
-    : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
+  // `ip netns exec` and `nice` exec the next command, so the pid stays the Node process's
+  let argv = [process.execPath, script, JSON.stringify(args)]
+  if (options.nice != null) {
+    argv = ['nice', '-n', String(options.nice), ...argv]
+  }
+  if (options.netns != null) {
+    argv = ['ip', 'netns', 'exec', options.netns, ...argv]
+  }
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-MAX_STDERR_CHARS) })
   let exitCode: number | null | undefined

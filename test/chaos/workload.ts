@@ -23,12 +23,15 @@ export function workAnswer (n: number): string {
   return `${n}:${(h >>> 0).toString(16)}`
 }
 
-/** Task `i` of a run: a mix of LLM streams, LLM requests and short jobs. */
-export function taskSpec (i: number, streamEvery = 3): TaskSpec {
-  if (i % streamEvery === 0) {
+/** Task `i` of a run: a mix of LLM streams, LLM requests and short jobs (or only one kind). */
+export function taskSpec (i: number, streamEvery = 3, only?: TaskKind): TaskSpec {
+  if (only === 'work') {
+    return { i, kind: 'work', service: 'work', input: { n: i } }
+  }
+  if (only === 'stream' || (only == null && i % streamEvery === 0)) {
     return { i, kind: 'stream', service: 'llm', input: { prompt: `task ${i}`, maxTokens: 20 + (i % 40) } }
   }
-  if (i % 2 === 0) {
+  if (only === 'request' || (only == null && i % 2 === 0)) {
     return { i, kind: 'request', service: 'llm', input: { prompt: `task ${i}`, maxTokens: 5 + (i % 20) } }
   }
   return { i, kind: 'work', service: 'work', input: { n: i } }
