@@ -30,8 +30,7 @@ while (Date.now() < until) {
   for (let i = 0; i < perTick; i++) {
     stats.sent++
     const kind = stats.sent % 10
-    const channel = args.mix === 'channels' || (args.mix !== 'gossip' && kind === 0)
-    if (channel) {
+    if (kind === 0) {
       // garbage bytes on a task channel: the worker resets it
       stats.frames++
       evil.channel(args.target).then(channel => {

@@ -174,8 +174,8 @@ function summarise (requester: PeerProcess, mesh: ChaosMesh, start: PeerEvent, e
   return {
     ...countOutcomes(outs, end.sent),
     ...countReroutes(requester.events, faultedAt),
-    ...countFalseAlarms([requester, mesh.relay, ...mesh.workers], faultedAt, { peerId: requester.peerId, at: end.at }),
-    ranTwice: countRanTwice(mesh.workers),
+    ...countFalseAlarms([requester, mesh.relay, ...mesh.workers], faultedAt, { peerId: requester.peerId, at: end.at }, start.at),
+    ranTwice: countRanTwice(mesh.workers, requester.peerId),
     latencyMs: { p50: percentile(outs.map(o => o.ms), 0.5), p99: percentile(outs.map(o => o.ms), 0.99) },
     durationMs: end.at - start.at,
     faults,
@@ -221,8 +221,8 @@ function countReroutes (events: PeerEvent[], faultedAt: Map<string, number>): Pi
   }
 }
 
-/** Liveness verdicts on peers no fault touched; the requester's own goodbye after its load ended is no verdict */
-function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, number>, left: { peerId: string, at: number }): Pick<LoadSummary, 'falseDeaths' | 'falseSuspects'> {
+/** Liveness verdicts on peers no fault touched, given during the run */
+function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, number>, left: { peerId: string, at: number }, since: number): Pick<LoadSummary, 'falseDeaths' | 'falseSuspects'> {
   const falseDeaths: LoadSummary['falseDeaths'] = []
   let falseSuspects = 0
   for (const observer of observers) {
@@ -231,7 +231,8 @@ function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, numb
       continue
     }
     for (const e of observer.events) {
-      if (e.ev !== 'peer' || faultedAt.has(e.peer) || (e.peer === left.peerId && e.at >= left.at)) {
+      // only this run's verdicts; and the requester's own goodbye after its load ended is no verdict
+      if (e.ev !== 'peer' || e.at < since || faultedAt.has(e.peer) || (e.peer === left.peerId && e.at >= left.at)) {
         continue
       }
       if (e.state === 'dead') {
@@ -244,12 +245,12 @@ function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, numb
   return { falseDeaths, falseSuspects }
 }
 
-/** Tasks (by requester and id) whose handler ran to completion more than once. */
-export function countRanTwice (workers: PeerProcess[]): number {
+/** Tasks (by requester and id) whose handler ran to completion more than once; of one requester, if given. */
+export function countRanTwice (workers: PeerProcess[], requester?: string): number {
   const runs = new Map<string, number>()
   for (const worker of workers) {
     for (const e of worker.events) {
-      if (e.ev === 'ran' && e.ok === true) {
+      if (e.ev === 'ran' && e.ok === true && (requester == null || e.req === requester)) {
         const key = `${e.req}/${e.task}`
         runs.set(key, (runs.get(key) ?? 0) + 1)
       }

@@ -18,7 +18,7 @@ const WORK_MS = 100
 /** What the mesh can serve: each worker runs CONCURRENCY tasks of WORK_MS at once */
 const CAPACITY_PER_S = WORKERS * CONCURRENCY * 1000 / WORK_MS
 const RATE_PER_S = 2 * CAPACITY_PER_S
-const DURATION_MS = size(20_000, 60_000)
+const DURATION_MS = size(15_000, 60_000)
 
 describe(`overload: ${RATE_PER_S} tasks/s offered to a mesh that serves ${CAPACITY_PER_S}/s`, () => {
   let mesh: ChaosMesh

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 100_000)
 /** Inputs for properties that go over a real connection (much slower each) */
-export const LIVE_RUNS = Math.max(1, Math.round(RUNS / 20))
+export const LIVE_RUNS = Math.max(1, Math.round(RUNS / 40))
 
 /** One change to a byte string. */
 type Mutation =

@@ -23,7 +23,7 @@ if (unavailable != null) {
 const TASK_TIMEOUT_MS = 15_000
 const PARTITION_AT_MS = 2_000
 const PARTITION_FOR_MS = size(13_000, 30_000)
-const RUN_MS = PARTITION_AT_MS + PARTITION_FOR_MS + 15_000
+const RUN_MS = PARTITION_AT_MS + PARTITION_FOR_MS + size(8_000, 15_000)
 /** Error names meshwork raises: an outcome that is anything else is not typed */
 const TYPED = new Set(['NoWorkersError', 'TimeoutError', 'AbortError', 'RemoteError', 'AccessDeniedError', 'RateLimitedError', 'ProtocolError'])
 
