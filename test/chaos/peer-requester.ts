@@ -1,8 +1,9 @@
 /**
  * A requester for chaos runs, as a child process. Sends tasks (a mix of
  * LLM streams, LLM requests and short jobs; see workload.ts) with a bounded
- * number in flight, checks each reply's content, and prints one `out`
- * event per task outcome, plus its failovers and its view of other peers.
+ * number in flight (`inFlight`), or open loop at `rate` a second, checks
+ * each reply's content, and prints one `out` event per task outcome, plus
+ * its failovers and its view of other peers.
  *
  * With `journal` (a directory) and `key` (a file), calls are journaled and
  * the identity survives a restart; with `recover: true` it sends nothing
