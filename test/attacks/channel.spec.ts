@@ -14,7 +14,7 @@ import { createMeshNode } from '../../node/index.ts'
 import { SERVICE_TOPIC_PREFIX } from '../../src/constants.ts'
 import { encodePayload } from '../../src/wire/payload.ts'
 import { Claim } from '../../src/wire/generated/presence.js'
-import { KIND_CANCEL, KIND_CHUNK, KIND_ERROR, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
+import { FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_ERROR, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
 import { eventually } from '../helpers/mesh.ts'
 import { hostilePeer } from './hostile.ts'
 import type { HostilePeer, RawChannel } from './hostile.ts'
@@ -35,6 +35,10 @@ describe('hostile frames on task channels', () => {
     const bootstrap = [relay.addrs()[0]]
     worker = await createMeshNode({ bootstrap, webrtc: false })
     requester = await createMeshNode({ bootstrap, webrtc: false })
+    worker.serve('ticks', async function * (input: number, ctx) {
+      runs.set(`${ctx.requester}/${ctx.taskId}`, (runs.get(`${ctx.requester}/${ctx.taskId}`) ?? 0) + 1)
+      for (let i = 0; i < input; i++) yield i
+    })
     worker.serve('slow', async (input: unknown, ctx) => {
       runs.set(`${ctx.requester}/${ctx.taskId}`, (runs.get(`${ctx.requester}/${ctx.taskId}`) ?? 0) + 1)
       await sleep(300)
@@ -93,6 +97,21 @@ describe('hostile frames on task channels', () => {
     expect(new Set(replies.map(f => new TextDecoder().decode(f.payload)))).toEqual(new Set(['{"honest":"x"}']))
   })
 
+  it('a streamed task sent again after it finished is answered from the stored chunks', async () => {
+    const first = await evil.channel(worker.peerId)
+    const task = { kind: KIND_TASK, task: 'replayed-stream', attempt: 1, service: 'ticks', flags: FLAG_STREAM, credit: 100, ...payload(5) }
+    first.send(task)
+    await eventually(() => first.received.some(f => f.kind === KIND_RESULT), 10_000, 'the stream')
+    const second = await evil.channel(worker.peerId)
+    // a later attempt on a new channel, as a restarted requester sends it, missing the last two chunks
+    second.send({ ...task, attempt: 2, seq: 3, prior: first.received.slice(0, 3).map(f => ({ data: f.payload, codec: f.codec })) })
+    await eventually(() => second.received.some(f => f.kind === KIND_RESULT), 10_000, 'the replay')
+    const chunks = (frames: typeof first.received): string[] => frames.filter(f => f.kind === KIND_CHUNK).map(f => `${f.seq}:${new TextDecoder().decode(f.payload)}`)
+    expect(chunks(first.received)).toEqual(['0:0', '1:1', '2:2', '3:3', '4:4'])
+    expect(chunks(second.received)).toEqual(['3:3', '4:4'])
+    expect(runs.get(`${evil.peerId}/replayed-stream`)).toBe(1)
+  })
+
   it("a cancel (or a task) under another requester's task id touches only the sender's own tasks", async () => {
     let id: string | undefined
     const onClaim = (e: CustomEvent<any>): void => { if (e.detail.topic === `${SERVICE_TOPIC_PREFIX}slow`) id = Claim.decode(e.detail.data).task }
@@ -109,6 +128,8 @@ describe('hostile frames on task channels', () => {
   })
 
   it('bytes that are not frames, or a huge length, reset only that channel', async () => {
+    // a peer of its own: a connection carries a few task streams at most
+    const evil = await hostilePeer({ bootstrap: [worker.addrs()[0]] })
     const garbage = await evil.channel(worker.peerId)
     garbage.sendBytes(new Uint8Array([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x12, 0x80]))
     garbage.sendBytes(crypto.getRandomValues(new Uint8Array(4096)))
@@ -116,6 +137,7 @@ describe('hostile frames on task channels', () => {
     // a varint announcing a 1 GiB frame: refused at the prefix, nothing buffered
     huge.sendBytes(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x04]))
     await Promise.all([garbage.closed, huge.closed])
+    await evil.stop()
     expect(await requester.request('slow', 'after', { timeoutMs: 10_000 })).toEqual({ honest: 'after' })
   })
 
