@@ -24,6 +24,8 @@ export interface ChaosMeshInit {
   /** Namespace (and host address) of the relay and of each worker, for network tests */
   relayAt?: { netns: string, host: string }
   workerAt?: (index: number) => { netns: string, host: string } | undefined
+  /** Arguments of worker `index` only, over `workerArgs` (e.g. its own listen and announce addresses) */
+  workerArgsAt?: (index: number) => PeerArgs
 }
 
 export interface ChaosMesh {
@@ -44,15 +46,15 @@ export async function startChaosMesh (init: ChaosMeshInit): Promise<ChaosMesh> {
     throw new Error('the relay printed no address')
   }
   const workers: PeerProcess[] = []
-  const spawnWorker = async (at?: { netns: string, host: string }): Promise<PeerProcess> =>
-    spawnPeer(WORKER_SCRIPT, { ...init.workerArgs, bootstrap: [bootstrap], host: at?.host ?? '127.0.0.1' }, { netns: at?.netns })
+  const spawnWorker = async (at?: { netns: string, host: string }, own?: PeerArgs): Promise<PeerProcess> =>
+    spawnPeer(WORKER_SCRIPT, { ...init.workerArgs, ...own, bootstrap: [bootstrap], host: at?.host ?? '127.0.0.1' }, { netns: at?.netns })
   const addWorker = async (at?: { netns: string, host: string }): Promise<PeerProcess> => {
     const worker = await spawnWorker(at)
     workers.push(worker)
     return worker
   }
   // workers[i] is the one started at workerAt(i), whichever came up first
-  const started = await Promise.allSettled(Array.from({ length: init.workers }, async (_, i) => spawnWorker(init.workerAt?.(i))))
+  const started = await Promise.allSettled(Array.from({ length: init.workers }, async (_, i) => spawnWorker(init.workerAt?.(i), init.workerArgsAt?.(i))))
   for (const result of started) {
     if (result.status === 'fulfilled') {
       workers.push(result.value)
