@@ -227,6 +227,7 @@ function countReroutes (events: PeerEvent[], faultedAt: Map<string, number>): Pi
 function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, number>, left: { peerId: string, at: number }, since: number): Pick<LoadSummary, 'falseDeaths' | 'falseSuspects'> {
   const falseDeaths: LoadSummary['falseDeaths'] = []
   let falseSuspects = 0
+  const members = new Set(observers.map(o => o.peerId))
   for (const observer of observers) {
     if (faultedAt.has(observer.peerId)) {
       // a peer cut off sees everyone else vanish: right from where it stands
@@ -234,7 +235,8 @@ function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, numb
     }
     for (const e of observer.events) {
       // only this run's verdicts; and the requester's own goodbye after its load ended is no verdict
-      if (e.ev !== 'peer' || e.at < since || faultedAt.has(e.peer) || (e.peer === left.peerId && e.at >= left.at)) {
+      // peers of earlier runs (a requester that finished) are really gone
+      if (e.ev !== 'peer' || e.at < since || !members.has(e.peer) || faultedAt.has(e.peer) || (e.peer === left.peerId && e.at >= left.at)) {
         continue
       }
       if (e.state === 'dead') {
