@@ -14,7 +14,7 @@ const WORKERS = 8
 const KILLED = Math.ceil(WORKERS * 0.3)
 const TASKS = size(300, 1_000)
 /** Kills land at random in the first part of the run, while work is in flight */
-const KILL_WINDOW_MS = size(3_000, 9_000)
+const KILL_WINDOW_MS = size(2_200, 8_000)
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000)
 
 describe(`${KILLED} of ${WORKERS} workers SIGKILLed at random moments`, () => {
