@@ -79,14 +79,15 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
     const previous = unsettled.get(id)?.write ?? Promise.resolve()
     const entry: Unsettled = { ...state, write: previous.catch(() => {}).then(op) }
     unsettled.set(id, entry)
-    entry.write.catch(() => {}).finally(() => {
+    // an entry whose LevelDB write failed stays: the log line is then its only copy
+    entry.write.then(() => {
       if (unsettled.get(id) === entry) {
         unsettled.delete(id)
         if (lines > MAX_LOG_LINES && unsettled.size < lines / 2) {
           compact()
         }
       }
-    })
+    }, () => {})
     return entry.write
   }
 
@@ -131,7 +132,8 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
     },
     close: async () => {
       await Promise.allSettled([...unsettled.values()].map(async u => { await u.write }))
-      writeFileSync(logPath, '')
+      // what LevelDB did not take stays in the log, for the next open to replay
+      compact()
       closeSync(fd)
       await store.close()
     }
