@@ -68,7 +68,8 @@ describe('a spammer at 10x the honest rate', () => {
   it('garbage is rejected, the spammer scored down, honest p99 less than doubled', async () => {
     await honestLoad(1_000)
     spammer = await spawnPeer(SPAMMER, {
-      bootstrap: [relay.addrs()[0], worker.addrs()[0]], target: worker.peerId, rate: 10 * HONEST_RATE, durationMs: 2 * ROUNDS * PHASE_MS + 30_000
+      // aimed past 10x: at the lowest priority a spammer loses some of its rate to scheduling
+      bootstrap: [relay.addrs()[0], worker.addrs()[0]], target: worker.peerId, rate: 12 * HONEST_RATE, durationMs: 2 * ROUNDS * PHASE_MS + 30_000
     }, { nice: 19 })
     spammer.signal('SIGSTOP')
     const quiet: number[] = []
@@ -87,14 +88,14 @@ describe('a spammer at 10x the honest rate', () => {
     const p99Spammed = percentile(spammed, 0.99)
     const spamSeconds = ROUNDS * PHASE_MS / 1000
     console.log([
-      `== spammer at ${10 * HONEST_RATE}/s (10x honest ${HONEST_RATE}/s), ${ROUNDS} rounds of ${PHASE_MS / 1000} s quiet + ${PHASE_MS / 1000} s spammed ==`,
-      `spam sent ${stats.sent} (${(stats.sent / spamSeconds).toFixed(0)}/s while on): gossip ${stats.gossip}, task channels ${stats.frames} (reset by the worker ${stats.resets}, refused ${stats.failed})`,
+      `== spammer aimed at ${12 * HONEST_RATE}/s against honest ${HONEST_RATE}/s, ${ROUNDS} rounds of ${PHASE_MS / 1000} s quiet + ${PHASE_MS / 1000} s spammed ==`,
+      `spam sent ${stats.sent} (${(stats.sent / spamSeconds).toFixed(0)}/s while on, ${(stats.sent / spammed.length).toFixed(1)}x the honest requests): gossip ${stats.gossip}, task channels ${stats.frames} (reset by the worker ${stats.resets}, refused ${stats.failed})`,
       `spammer's score at the worker ${score.toFixed(0)} (graylisted below -400)`,
       `honest requests quiet: ${quiet.length}, p50 ${percentile(quiet, 0.5).toFixed(1)} ms, p99 ${p99Quiet.toFixed(1)} ms; spammed: ${spammed.length}, p50 ${percentile(spammed, 0.5).toFixed(1)} ms, p99 ${p99Spammed.toFixed(1)} ms; p99 ratio ${(p99Spammed / p99Quiet).toFixed(2)}`
     ].join('\n'))
 
-    // the spam really ran at about ten times the honest rate
-    expect(stats.sent / spamSeconds).toBeGreaterThan(5 * (spammed.length / spamSeconds))
+    // the spam really ran at several times the honest rate (about ten, machine allowing)
+    expect(stats.sent / spammed.length).toBeGreaterThan(5)
     expect(stats.resets + stats.failed).toBeGreaterThan(0)
     await eventually(() => (worker.libp2p.services as any).pubsub.getScore(spammer!.peerId) < -400, 5_000, 'the spammer graylisted')
     expect(p99Spammed).toBeLessThan(2 * p99Quiet)
