@@ -1,6 +1,20 @@
 /**
  * A task journal on LevelDB, for requesters that must survive a restart.
  *
+ * Recording a task and forgetting it are the two moments that decide what a
+ * restart finds, and neither may wait for an asynchronous write: a task
+ * recorded "soon" is lost if the process dies before the write lands (the
+ * caller already holds its promise), and a task forgotten before the caller
+ * hears its outcome is lost if the process dies in between. So both go
+ * first to a small append-only log with a synchronous write — a task is in
+ * the journal once `request()` returns, and is forgotten in the same turn
+ * of the event loop in which its caller hears the outcome — and LevelDB,
+ * which holds the journal's compacted state, follows in the background.
+ * Opening the journal replays the log into LevelDB.
+ *
+ * Writes reach the operating system before the caller goes on: they survive
+ * the process being killed, not the machine losing power.
+ *
  * @example
  * ```ts
  * const journal = await levelJournal('./.meshwork/journal')
@@ -8,19 +22,164 @@
  * for (const task of await node.recover()) task.result?.then(console.log)
  * ```
  */
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { LevelDatastore } from 'datastore-level'
-import { datastoreJournal } from '../src/journal/journal.ts'
-import type { Journal } from '../src/journal/journal.ts'
+import { datastoreJournal, decodeJournalRecord, encodeJournalRecord } from '../src/journal/journal.ts'
+import type { Journal, JournalRecord } from '../src/journal/journal.ts'
 
 export interface LevelJournal extends Journal {
   close(): Promise<void>
 }
 
+/** The log, inside the LevelDB folder (LevelDB leaves files it did not write alone). */
+const LOG_FILE = 'meshwork-log'
+/** Lines the log may reach before it is rewritten with only what LevelDB does not hold yet. */
+const MAX_LOG_LINES = 10_000
+
+/** What the log holds of a task that LevelDB may not hold yet. */
+interface Unsettled {
+  /** The record, while its LevelDB write may not have landed */
+  record?: JournalRecord
+  forgotten: boolean
+  /** The task's LevelDB writes, in order */
+  write: Promise<void>
+}
+
 export async function levelJournal (path: string): Promise<LevelJournal> {
   const store = new LevelDatastore(path)
   await store.open()
+  const records = datastoreJournal(store)
+  const logPath = join(path, LOG_FILE)
+  if (existsSync(logPath)) {
+    await replay(logPath, records)
+  }
+  writeFileSync(logPath, '')
+  let fd = openSync(logPath, 'a')
+  let lines = 0
+  const unsettled = new Map<string, Unsettled>()
+
+  const log = (text: string): void => {
+    appendFileSync(fd, text)
+    lines++
+  }
+
+  const compact = (): void => {
+    const text = [...unsettled].map(([id, u]) => u.forgotten ? forgetLine(id) : u.record != null ? recordLine(u.record) : '').join('')
+    // write aside and rename, so a crash leaves one whole log
+    writeFileSync(`${logPath}.tmp`, text)
+    renameSync(`${logPath}.tmp`, logPath)
+    closeSync(fd)
+    fd = openSync(logPath, 'a')
+    lines = unsettled.size
+  }
+
+  /** Runs `op` after the task's earlier LevelDB writes, tracking it until it lands. */
+  const track = (id: string, state: Omit<Unsettled, 'write'>, op: () => Promise<void>): Promise<void> => {
+    const previous = unsettled.get(id)?.write ?? Promise.resolve()
+    const entry: Unsettled = { ...state, write: previous.catch(() => {}).then(op) }
+    unsettled.set(id, entry)
+    // an entry whose LevelDB write failed stays: the log line is then its only copy
+    entry.write.then(() => {
+      if (unsettled.get(id) === entry) {
+        unsettled.delete(id)
+        if (lines > MAX_LOG_LINES && unsettled.size < lines / 2) {
+          compact()
+        }
+      }
+    }, () => {})
+    return entry.write
+  }
+
   return {
-    ...datastoreJournal(store),
-    close: async () => { await store.close() }
+    add: async (record: JournalRecord) => {
+      log(recordLine(record))
+      void track(record.id, { record, forgotten: false }, async () => { await records.add(record) }).catch(() => {})
+    },
+    assign: async (id: string, worker: string) => {
+      const current = unsettled.get(id)
+      if (current?.forgotten === true) {
+        return
+      }
+      // best effort, LevelDB only: a lost note only costs the preference
+      const record = current?.record != null ? { ...current.record, worker } : undefined
+      await track(id, { record, forgotten: false }, async () => {
+        if (record != null) {
+          await records.add(record)
+        } else {
+          await records.assign?.(id, worker)
+        }
+      })
+    },
+    remove: async (id: string) => {
+      if (unsettled.get(id)?.forgotten === true) {
+        return
+      }
+      log(forgetLine(id))
+      void track(id, { forgotten: true }, async () => { await records.remove(id) }).catch(() => {})
+    },
+    pending: async (limit?: number) => {
+      const stored = await records.pending()
+      const byId = new Map(stored.map(r => [r.id, r]))
+      for (const [id, u] of unsettled) {
+        if (u.forgotten) {
+          byId.delete(id)
+        } else if (u.record != null) {
+          byId.set(id, u.record)
+        }
+      }
+      return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt).slice(0, limit)
+    },
+    close: async () => {
+      await Promise.allSettled([...unsettled.values()].map(async u => { await u.write }))
+      // what LevelDB did not take stays in the log, for the next open to replay
+      compact()
+      closeSync(fd)
+      await store.close()
+    }
+  }
+}
+
+function recordLine (record: JournalRecord): string {
+  return `+${Buffer.from(encodeJournalRecord(record)).toString('base64')}\n`
+}
+
+function forgetLine (id: string): string {
+  return `-${encodeURIComponent(id)}\n`
+}
+
+/**
+ * Applies the log a crash left behind to LevelDB: forgotten tasks are
+ * deleted, and recorded ones are added unless LevelDB has them already
+ * (its copy is as new or newer: it may carry the worker's note).
+ */
+async function replay (logPath: string, records: Journal): Promise<void> {
+  const lines = readFileSync(logPath, 'utf8').split('\n')
+  // the last piece has no newline: empty, or a line cut short by the crash (never acted on)
+  lines.pop()
+  const added = new Map<string, JournalRecord>()
+  const forgotten = new Set<string>()
+  for (const text of lines) {
+    try {
+      if (text.startsWith('+')) {
+        const record = decodeJournalRecord(Buffer.from(text.slice(1), 'base64'))
+        added.set(record.id, record)
+      } else if (text.startsWith('-')) {
+        const id = decodeURIComponent(text.slice(1))
+        added.delete(id)
+        forgotten.add(id)
+      }
+    } catch {
+      // a damaged line: what it said is lost, the rest of the log still counts
+    }
+  }
+  for (const id of forgotten) {
+    await records.remove(id)
+  }
+  const stored = new Set((await records.pending()).map(r => r.id))
+  for (const [id, record] of added) {
+    if (!stored.has(id)) {
+      await records.add(record)
+    }
   }
 }

@@ -57,6 +57,10 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: init.maxConnections ?? 512 },
+    // a peer graylisted for garbage (gossip or task frames) stays out while its penalty lasts
+    connectionGater: {
+      denyInboundEncryptedConnection: async (peerId) => penalties.isGraylisted(peerId.toString())
+    },
     services,
     // a private mesh: peers without the pre-shared key cannot even handshake
     connectionProtector: init.psk != null ? preSharedKey({ psk: init.psk }) : undefined,

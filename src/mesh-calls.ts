@@ -72,7 +72,9 @@ export class Calls {
         window: DEFAULT_STREAM_WINDOW,
         stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS,
         maxResumeBytes: DEFAULT_RESUME_BUFFER_BYTES,
-        model: record.model
+        model: record.model,
+        // back to the worker that had it: its result cache may hold the answer
+        preferPeer: record.worker
       }, undefined, true)
       let input: unknown
       try {

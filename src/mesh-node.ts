@@ -5,6 +5,7 @@
  * entry (`meshwork/node`, `meshwork/browser`) has built.
  */
 import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { TypedEventEmitter } from 'main-event'
 import { Channels } from './channel/channels.ts'
 import {
@@ -27,6 +28,7 @@ import { WorkerRuntime } from './worker/worker.ts'
 import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
 import type { TaskChannel } from './channel/task-channel.ts'
 import type { PeerRecord } from './presence/peer-table.ts'
+import type { PeerPenalties } from './security/penalties.ts'
 import type {
   BroadcastOptions, BroadcastReply, CallOptions, Handler, MeshComponents, MeshInit, MeshNode, MeshNodeEvents,
   PeerInfo, PeerState, RecoveredTask, ServeOptions, StreamOptions, TaskStream
@@ -51,6 +53,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   private readonly connector: Connector
   private readonly calls: Calls
   private readonly role: string
+  private readonly penalties?: PeerPenalties
   private sweepTimer?: ReturnType<typeof setInterval>
   private stopped = false
 
@@ -64,6 +67,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.libp2p = libp2p
     this.peerId = libp2p.peerId.toString()
     this.role = init.role ?? 'node'
+    this.penalties = penalties
     const log = (component: string): ReturnType<typeof logger> => logger(`meshwork:${component}`)
     const emit = (type: keyof MeshNodeEvents, detail: unknown): void => {
       this.safeDispatch(type, detail)
@@ -78,7 +82,9 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       maxFrameBytes: init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       maxBufferedBytes: MAX_CHANNEL_BUFFER_BYTES,
       onFrame: (frame, channel) => { this.onFrame(frame, channel) },
-      onClose: (channel, err) => { this.onChannelClose(channel, err) }
+      onClose: (channel, err) => { this.onChannelClose(channel, err) },
+      onViolation: (channel) => { this.onViolation(channel.remotePeer) },
+      refuse: (peer) => penalties?.isGraylisted(peer) === true
     })
     this.worker = new WorkerRuntime({
       log: log('worker'),
@@ -250,6 +256,22 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.requester.onWorkerDown(peer, err != null ? 'stream reset' : 'channel closed', channel)
     if (channel.direction === 'inbound') {
       this.worker.onRequesterGone(peer)
+    }
+  }
+
+  /**
+   * A peer sent garbage on a task channel: it is penalised as for invalid
+   * gossip, and once graylisted it is hung up on (the platform's connection
+   * gater keeps it out while the penalty lasts).
+   */
+  private onViolation (peer: string): void {
+    if (this.penalties == null) {
+      return
+    }
+    this.penalties.add(peer)
+    if (this.penalties.isGraylisted(peer)) {
+      this.log('hanging up on %s: it keeps breaking the task protocol', peer)
+      this.libp2p.hangUp(peerIdFromString(peer)).catch(() => {})
     }
   }
 

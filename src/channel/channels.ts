@@ -6,6 +6,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { MAX_TASK_STREAMS_PER_CONNECTION, TASK_PROTOCOL } from '../constants.ts'
+import { ProtocolError } from '../errors.ts'
 import { TaskChannel } from './task-channel.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { AbortOptions, Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
@@ -28,6 +29,10 @@ export interface ChannelsInit {
   maxBufferedBytes: number
   onFrame(frame: Frame, channel: TaskChannel): void
   onClose(channel: TaskChannel, err?: Error): void
+  /** A peer sent bytes that are not frames */
+  onViolation?(channel: TaskChannel, err: Error): void
+  /** Whether to refuse a peer's inbound task streams outright */
+  refuse?(peerId: string): boolean
 }
 
 export class Channels {
@@ -42,7 +47,12 @@ export class Channels {
 
   async start (): Promise<void> {
     await this.init.libp2p.handle(TASK_PROTOCOL, (stream, connection) => {
-      this.adopt(stream, connection.remotePeer.toString())
+      const peer = connection.remotePeer.toString()
+      if (this.init.refuse?.(peer) === true) {
+        stream.abort(new ProtocolError('this peer broke the task protocol too often', { peerId: peer }))
+        return
+      }
+      this.adopt(stream, peer)
     }, {
       maxInboundStreams: MAX_TASK_STREAMS_PER_CONNECTION,
       maxOutboundStreams: MAX_TASK_STREAMS_PER_CONNECTION,
@@ -149,6 +159,7 @@ export class Channels {
       maxFrameBytes: this.init.maxFrameBytes,
       maxBufferedBytes: this.init.maxBufferedBytes,
       onFrame: this.init.onFrame,
+      onViolation: this.init.onViolation,
       onClose: (ch, err) => {
         this.all.delete(ch)
         if (this.outbound.get(ch.remotePeer) === ch) {

@@ -21,6 +21,8 @@ export interface TaskChannelInit {
   maxBufferedBytes: number
   onFrame(frame: Frame, channel: TaskChannel): void
   onClose(channel: TaskChannel, err?: Error): void
+  /** The peer sent bytes that are not frames (the channel is reset right after) */
+  onViolation?(channel: TaskChannel, err: Error): void
 }
 
 export class TaskChannel {
@@ -141,6 +143,7 @@ export class TaskChannel {
     try {
       frames = this.decoder.push(data)
     } catch (err: any) {
+      this.init.onViolation?.(this, err)
       this.abort(err)
       return
     }

@@ -187,7 +187,11 @@ export class Requester {
     }
     const candidates = this.candidates(call)
     if (candidates.length === 0) {
-      if (call.init.pinned != null) {
+      if (call.lastError?.name === 'RateLimitedError') {
+        // every worker left refused for lack of room: the mesh is full, and a broadcast claim
+        // would only ask the same full workers again (and load every peer with gossip)
+        this.end(call, call.lastError)
+      } else if (call.init.pinned != null) {
         this.end(call, call.lastError ?? new NoWorkersError(`worker ${call.init.pinned} is not available`, { peerId: call.init.pinned }))
       } else if (call.init.model != null) {
         // claims carry no model, so an offer could come from a worker without it
@@ -259,6 +263,9 @@ export class Requester {
     call.attempt++
     call.channel = channel
     call.dispatchedAt = call.lastActivityAt = Date.now()
+    if (call.init.pinned == null) {
+      this.journal?.assigned(call, peerId)
+    }
     const streaming = call.init.streaming
     channel.send({
       kind: KIND_TASK,

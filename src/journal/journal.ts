@@ -30,11 +30,19 @@ export interface JournalRecord {
   deadline: number
   maxAttempts: number
   model?: string
+  /** The worker the task was last sent to, once dispatched */
+  worker?: string
 }
 
 export interface Journal {
   /** Records a task before it is dispatched. */
   add(record: JournalRecord): Promise<void>
+  /**
+   * Notes the worker a recorded task was sent to, so a recovered task goes
+   * back to it (and its result cache) first. Does nothing for a task no
+   * longer recorded.
+   */
+  assign?(id: string, worker: string): Promise<void>
   /** Forgets a task whose outcome was delivered. */
   remove(id: string): Promise<void>
   /** Every task still recorded, oldest first, at most `limit`. */
@@ -48,17 +56,19 @@ export function datastoreJournal (datastore: Datastore): Journal {
   const key = (id: string): Key => new Key(`${PREFIX}/${encodeURIComponent(id)}`)
   return {
     async add (record) {
-      await datastore.put(key(record.id), JournalEntry.encode({
-        id: record.id,
-        service: record.service,
-        input: record.input.data as Uint8Array<ArrayBuffer>,
-        codec: record.input.codec,
-        streaming: record.streaming,
-        createdAt: BigInt(record.createdAt),
-        deadline: BigInt(record.deadline),
-        maxAttempts: record.maxAttempts,
-        model: record.model ?? ''
-      }))
+      await datastore.put(key(record.id), encodeJournalRecord(record))
+    },
+    async assign (id, worker) {
+      let bytes: Uint8Array
+      try {
+        bytes = await datastore.get(key(id))
+      } catch (err: any) {
+        if (err?.name === 'NotFoundError') {
+          return
+        }
+        throw err
+      }
+      await datastore.put(key(id), encodeJournalRecord({ ...decodeJournalRecord(bytes), worker }))
     },
     async remove (id) {
       await datastore.delete(key(id))
@@ -66,7 +76,7 @@ export function datastoreJournal (datastore: Datastore): Journal {
     async pending (limit = Infinity) {
       const out: JournalRecord[] = []
       for await (const { value } of datastore.query({ prefix: PREFIX })) {
-        out.push(decode(value))
+        out.push(decodeJournalRecord(value))
       }
       out.sort((a, b) => a.createdAt - b.createdAt)
       return out.slice(0, limit)
@@ -74,12 +84,29 @@ export function datastoreJournal (datastore: Datastore): Journal {
   }
 }
 
+/** A record's bytes, as the datastore keeps them. */
+export function encodeJournalRecord (record: JournalRecord): Uint8Array {
+  return JournalEntry.encode({
+    id: record.id,
+    service: record.service,
+    input: record.input.data as Uint8Array<ArrayBuffer>,
+    codec: record.input.codec,
+    streaming: record.streaming,
+    createdAt: BigInt(record.createdAt),
+    deadline: BigInt(record.deadline),
+    maxAttempts: record.maxAttempts,
+    model: record.model ?? '',
+    worker: record.worker ?? ''
+  })
+}
+
 /** A journal in memory: tasks survive nothing, but the code path is the same. */
 export function memoryJournal (): Journal {
   return datastoreJournal(new MemoryDatastore())
 }
 
-function decode (bytes: Uint8Array): JournalRecord {
+/** Reads a record's bytes; throws {@link ProtocolError} when they are not one. */
+export function decodeJournalRecord (bytes: Uint8Array): JournalRecord {
   let entry: JournalEntry
   try {
     entry = JournalEntry.decode(bytes)
@@ -94,6 +121,7 @@ function decode (bytes: Uint8Array): JournalRecord {
     createdAt: Number(entry.createdAt),
     deadline: Number(entry.deadline),
     maxAttempts: entry.maxAttempts,
-    model: entry.model === '' ? undefined : entry.model
+    model: entry.model === '' ? undefined : entry.model,
+    worker: entry.worker === '' ? undefined : entry.worker
   }
 }

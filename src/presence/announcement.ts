@@ -79,7 +79,13 @@ export async function openSigned (signed: SignedAnnouncement): Promise<OpenedAnn
   if (announcement.services.some(s => s.models.length > 64 || s.name.length > 256)) {
     throw new ProtocolError('announcement exceeds service limits')
   }
-  const valid = await peerId.publicKey.verify(signingInput(signed.announcement), signed.signature)
+  let valid: boolean
+  try {
+    valid = await peerId.publicKey.verify(signingInput(signed.announcement), signed.signature)
+  } catch (err) {
+    // a signature of the wrong length or form is no signature
+    throw new ProtocolError('malformed announcement signature', { peerId: peerId.toString(), cause: err })
+  }
   if (!valid) {
     throw new ProtocolError('announcement signature does not match the announced peer', { peerId: peerId.toString() })
   }

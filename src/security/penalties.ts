@@ -1,8 +1,11 @@
 /**
- * Penalties for peers that send what meshwork's validators reject on topics
- * gossipsub cannot score by name (service and application topics). Fed to
- * gossipsub as its application-specific score, so a peer that keeps sending
- * garbage is graylisted and its messages ignored before they are decoded.
+ * Penalties for peers that send what meshwork rejects: messages its
+ * validators refuse on topics gossipsub cannot score by name (service and
+ * application topics), and bytes on task channels that break the protocol.
+ * Fed to gossipsub as its application-specific score, so a peer that keeps
+ * sending garbage is graylisted and its messages ignored before they are
+ * decoded; past the same line its task streams and connections are refused
+ * (see `isGraylisted`) until the penalty decays.
  */
 import { createPeerScoreParams, createPeerScoreThresholds, createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { PRESENCE_TOPIC } from '../constants.ts'
@@ -13,6 +16,8 @@ const PENALTY_PER_INVALID = 50
 /** Fraction of a penalty that remains after a minute. */
 const DECAY_PER_MINUTE = 0.1
 const MAX_TRACKED_PEERS = 10_000
+/** Below this score gossipsub ignores a peer, and meshwork refuses its task streams and connections. */
+export const GRAYLIST_SCORE = -400
 
 export class PeerPenalties {
   private readonly penalties = new Map<string, { value: number, at: number }>()
@@ -25,6 +30,11 @@ export class PeerPenalties {
       this.penalties.delete(this.penalties.keys().next().value as string)
     }
     this.penalties.set(peer, { value: current + PENALTY_PER_INVALID, at: now })
+  }
+
+  /** Whether `peer` has earned so many penalties that it is to be ignored. */
+  isGraylisted (peer: string, now = Date.now()): boolean {
+    return this.score(peer, now) < GRAYLIST_SCORE
   }
 
   /** The (negative) score gossipsub adds for `peer`. */
@@ -68,7 +78,7 @@ export function scoring (penalties: PeerPenalties): { scoreParams: Partial<PeerS
     scoreThresholds: createPeerScoreThresholds({
       gossipThreshold: -100,
       publishThreshold: -200,
-      graylistThreshold: -400,
+      graylistThreshold: GRAYLIST_SCORE,
       acceptPXThreshold: 10,
       opportunisticGraftThreshold: 5
     })

@@ -9,6 +9,8 @@ export interface CachedResult {
   payload?: Uint8Array
   codec?: number
   error?: { code: string, message: string }
+  /** A finished stream: every chunk, from the first */
+  chunks?: Array<{ data: Uint8Array, codec: number }>
 }
 
 export interface ResultCacheInit {
@@ -53,8 +55,9 @@ export class ResultCache {
   }
 
   set (key: string, result: CachedResult, now = Date.now()): void {
-    const bytes = (result.payload?.byteLength ?? 0) + (result.error?.message.length ?? 0) + key.length
-    if (bytes > this.maxBytes / 16) {
+    const bytes = (result.payload?.byteLength ?? 0) + (result.error?.message.length ?? 0) + key.length +
+      (result.chunks?.reduce((n, c) => n + c.data.byteLength + 8, 0) ?? 0)
+    if (bytes > this.maxEntryBytes) {
       // one huge result would flush everything else; not worth keeping
       return
     }
@@ -70,6 +73,11 @@ export class ResultCache {
       }
       this.delete(k, entry)
     }
+  }
+
+  /** The largest result kept: one bigger would flush too much else. */
+  get maxEntryBytes (): number {
+    return this.maxBytes / 16
   }
 
   get size (): number {

@@ -8,6 +8,7 @@ import { FLAG_RETRYABLE, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
 import { decodePayload, encodePayload } from '../wire/payload.ts'
 import { streamReply } from './stream-reply.ts'
 import type { CachedResult } from './result-cache.ts'
+import type { EncodedPayload } from '../wire/payload.ts'
 import type { RunningTask } from './worker.ts'
 import type { HandlerContext } from '../types.ts'
 
@@ -18,9 +19,10 @@ export interface RunOutcome {
   ok: boolean
 }
 
-export async function runTask (task: RunningTask, load: () => number): Promise<RunOutcome> {
+export async function runTask (task: RunningTask, load: () => number, maxKeptBytes = Infinity): Promise<RunOutcome> {
   const { slot, frame } = task
   const signal = task.controller.signal
+  const kept = keeper(task, maxKeptBytes)
   try {
     const input = decodePayload(frame.payload, frame.codec)
     const ctx: HandlerContext = {
@@ -34,11 +36,11 @@ export async function runTask (task: RunningTask, load: () => number): Promise<R
     const out = slot.handler(input, ctx)
     let value: unknown
     if (isAsyncIterable(out)) {
-      value = await streamReply(task, out, signal, load())
+      value = await streamReply(task, out, signal, load(), kept.add)
     } else {
       value = await out
       if (task.streaming) {
-        value = await streamReply(task, single(value), signal, load())
+        value = await streamReply(task, single(value), signal, load(), kept.add)
       }
     }
     if (signal.aborted) {
@@ -55,7 +57,7 @@ export async function runTask (task: RunningTask, load: () => number): Promise<R
       load: load() - 1,
       capacity: slot.concurrency
     })
-    return { ok: true, cache: task.streaming ? undefined : { payload: data, codec } }
+    return { ok: true, cache: task.streaming ? kept.result() : { payload: data, codec } }
   } catch (err: any) {
     if (signal.aborted) {
       return { ok: false }
@@ -74,6 +76,32 @@ export async function runTask (task: RunningTask, load: () => number): Promise<R
       capacity: slot.concurrency
     })
     return { ok: false, cache: retryable ? undefined : { error: { code, message } } }
+  }
+}
+
+/**
+ * Keeps the chunks of a streamed reply, from the first, so a repeated
+ * attempt can be answered without running the handler again. Gives up (and
+ * keeps nothing) past `maxBytes`, or when the caller could not hand over
+ * the chunks it had from an earlier attempt.
+ */
+function keeper (task: RunningTask, maxBytes: number): { add: (chunk: EncodedPayload) => void, result: () => CachedResult | undefined } {
+  const { frame } = task
+  let chunks: EncodedPayload[] | undefined = frame.prior.length === frame.seq ? frame.prior.map(p => ({ data: p.data, codec: p.codec })) : undefined
+  let bytes = chunks?.reduce((n, c) => n + c.data.byteLength, 0) ?? 0
+  return {
+    add: (chunk) => {
+      if (chunks == null) {
+        return
+      }
+      bytes += chunk.data.byteLength
+      if (bytes > maxBytes) {
+        chunks = undefined
+        return
+      }
+      chunks.push(chunk)
+    },
+    result: () => chunks != null ? { chunks } : undefined
   }
 }
 

@@ -9,13 +9,15 @@ import { AbortError } from '../errors.ts'
 import { KIND_CHUNK } from '../wire/frame.ts'
 import { encodePayload } from '../wire/payload.ts'
 import type { RunningTask } from './worker.ts'
+import type { EncodedPayload } from '../wire/payload.ts'
 
 /**
  * Drains `chunks` to the task's channel. For a caller that asked for a
  * single reply (`request` on a streaming service), collects the chunks and
- * returns them as an array instead.
+ * returns them as an array instead. Each chunk sent is also handed to
+ * `sent`, when given (to keep the reply for a repeated attempt).
  */
-export async function streamReply (task: RunningTask, chunks: AsyncIterable<unknown>, signal: AbortSignal, load: number): Promise<unknown> {
+export async function streamReply (task: RunningTask, chunks: AsyncIterable<unknown>, signal: AbortSignal, load: number, sent?: (chunk: EncodedPayload) => void): Promise<unknown> {
   const resumeFrom = task.frame.seq
   const collected: unknown[] = []
   let seq = task.slot.resume === 'continue' ? resumeFrom : 0
@@ -50,6 +52,7 @@ export async function streamReply (task: RunningTask, chunks: AsyncIterable<unkn
       codec,
       load
     })
+    sent?.({ data, codec })
     task.credits--
     seq++
   }

@@ -9,7 +9,7 @@ import { InvalidArgumentError, NoWorkersError, ProtocolError, RateLimitedError }
 import { accessCheck } from '../security/access.ts'
 import { PeerLimits } from '../security/limits.ts'
 import { Fifo } from '../util/fifo.ts'
-import { FLAG_RETRYABLE, FLAG_STREAM, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
+import { FLAG_RETRYABLE, FLAG_STREAM, KIND_CHUNK, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
 import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
 import type { AccessCheck } from '../security/access.ts'
@@ -200,6 +200,15 @@ export class WorkerRuntime {
   }
 
   private replay (channel: TaskChannel, frame: Frame, cached: CachedResult): void {
+    if (cached.chunks != null) {
+      // a finished stream, from the chunk the caller needs next (bounded by the cache's entry size)
+      for (let seq = frame.seq; seq < cached.chunks.length; seq++) {
+        const chunk = cached.chunks[seq]
+        channel.send({ kind: KIND_CHUNK, task: frame.task, attempt: frame.attempt, seq, payload: chunk.data, codec: chunk.codec, load: this.load })
+      }
+      channel.send({ kind: KIND_RESULT, task: frame.task, attempt: frame.attempt, load: this.load })
+      return
+    }
     if (cached.error != null) {
       channel.send({ kind: KIND_ERROR, task: frame.task, attempt: frame.attempt, code: cached.error.code, message: cached.error.message, load: this.load })
       return
@@ -314,7 +323,7 @@ export class WorkerRuntime {
     this.init.emit('work:start', event)
     let ok = false
     try {
-      const outcome = await runTask(task, () => this.load)
+      const outcome = await runTask(task, () => this.load, this.results.maxEntryBytes)
       ok = outcome.ok
       if (outcome.cache != null) {
         this.results.set(task.key, outcome.cache)

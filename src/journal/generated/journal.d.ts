@@ -10,6 +10,7 @@ export interface JournalEntry {
     deadline: bigint;
     maxAttempts: number;
     model: string;
+    worker: string;
 }
 export declare namespace JournalEntry {
     const codec: () => Codec<JournalEntry>;
@@ -49,7 +50,11 @@ export declare namespace JournalEntry {
         field: '$.model';
         value: string;
     }
+    interface JournalEntryWorkerFieldEvent {
+        field: '$.worker';
+        value: string;
+    }
     function encode(obj: Partial<JournalEntry>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JournalEntry>): JournalEntry;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JournalEntry>): Generator<JournalEntryIdFieldEvent | JournalEntryServiceFieldEvent | JournalEntryInputFieldEvent | JournalEntryCodecFieldEvent | JournalEntryStreamingFieldEvent | JournalEntryCreatedAtFieldEvent | JournalEntryDeadlineFieldEvent | JournalEntryMaxAttemptsFieldEvent | JournalEntryModelFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JournalEntry>): Generator<JournalEntryIdFieldEvent | JournalEntryServiceFieldEvent | JournalEntryInputFieldEvent | JournalEntryCodecFieldEvent | JournalEntryStreamingFieldEvent | JournalEntryCreatedAtFieldEvent | JournalEntryDeadlineFieldEvent | JournalEntryMaxAttemptsFieldEvent | JournalEntryModelFieldEvent | JournalEntryWorkerFieldEvent>;
 }

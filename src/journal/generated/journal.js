@@ -45,6 +45,10 @@ export var JournalEntry;
                     w.uint32(74);
                     w.string(obj.model);
                 }
+                if ((obj.worker != null && obj.worker !== '')) {
+                    w.uint32(82);
+                    w.string(obj.worker);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -58,7 +62,8 @@ export var JournalEntry;
                     createdAt: 0n,
                     deadline: 0n,
                     maxAttempts: 0,
-                    model: ''
+                    model: '',
+                    worker: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -98,6 +103,10 @@ export var JournalEntry;
                         }
                         case 9: {
                             obj.model = reader.string();
+                            break;
+                        }
+                        case 10: {
+                            obj.worker = reader.string();
                             break;
                         }
                         default: {
@@ -171,6 +180,13 @@ export var JournalEntry;
                         case 9: {
                             yield {
                                 field: `${prefix}.model`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 10: {
+                            yield {
+                                field: `${prefix}.worker`,
                                 value: reader.string()
                             };
                             break;

@@ -1,0 +1,161 @@
+/**
+ * Attacks on task channels, from a real libp2p peer writing frames by hand:
+ * - results, chunks and errors for tasks it was never assigned (their ids
+ *   learned from broadcast claims);
+ * - the same task sent again (same channel, a new channel, a later attempt);
+ * - a cancel for another requester's task;
+ * - bytes that are not frames, and a length prefix of a gigabyte.
+ * The requester takes replies only from the worker holding the attempt, a
+ * handler runs once per task, and a broken channel is reset without
+ * touching anyone else's work.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMeshNode } from '../../node/index.ts'
+import { SERVICE_TOPIC_PREFIX } from '../../src/constants.ts'
+import { encodePayload } from '../../src/wire/payload.ts'
+import { Claim } from '../../src/wire/generated/presence.js'
+import { FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_ERROR, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
+import { eventually } from '../helpers/mesh.ts'
+import { hostilePeer } from './hostile.ts'
+import type { HostilePeer, RawChannel } from './hostile.ts'
+import type { MeshNode } from '../../src/types.ts'
+
+const payload = (value: unknown): { payload: Uint8Array, codec: number } => { const { data, codec } = encodePayload(value); return { payload: data, codec } }
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+describe('hostile frames on task channels', () => {
+  let relay: MeshNode
+  let worker: MeshNode
+  let requester: MeshNode
+  let evil: HostilePeer
+  const runs = new Map<string, number>()
+
+  beforeAll(async () => {
+    relay = await createMeshNode({ role: 'relay', webrtc: false })
+    const bootstrap = [relay.addrs()[0]]
+    worker = await createMeshNode({ bootstrap, webrtc: false })
+    requester = await createMeshNode({ bootstrap, webrtc: false })
+    worker.serve('ticks', async function * (input: number, ctx) {
+      runs.set(`${ctx.requester}/${ctx.taskId}`, (runs.get(`${ctx.requester}/${ctx.taskId}`) ?? 0) + 1)
+      for (let i = 0; i < input; i++) yield i
+    })
+    worker.serve('slow', async (input: unknown, ctx) => {
+      runs.set(`${ctx.requester}/${ctx.taskId}`, (runs.get(`${ctx.requester}/${ctx.taskId}`) ?? 0) + 1)
+      await sleep(300)
+      return { honest: input }
+    })
+    await requester.waitForWorkers('slow', 1)
+    evil = await hostilePeer({ bootstrap: [...bootstrap, requester.addrs()[0], worker.addrs()[0]] })
+  }, 60_000)
+
+  afterAll(async () => {
+    await evil?.stop()
+    await Promise.all([requester, worker, relay].map(async n => n?.stop()))
+  })
+
+  it('replies from a peer that was not assigned the task are dropped', async () => {
+    // the hostile peer hears every claim and answers it at once, without offering
+    const forged = encodePayload({ honest: 'forged' })
+    let toRequester: RawChannel | undefined
+    let answered = 0
+    evil.pubsub.subscribe(`${SERVICE_TOPIC_PREFIX}slow`)
+    evil.pubsub.addEventListener('message', e => {
+      if (e.detail.topic !== `${SERVICE_TOPIC_PREFIX}slow`) return
+      const { task } = Claim.decode(e.detail.data)
+      void (async () => {
+        toRequester ??= await evil.channel(requester.peerId)
+        for (let attempt = 0; attempt <= 3; attempt++) {
+          toRequester.send({ kind: KIND_CHUNK, task, attempt, seq: 0, payload: forged.data, codec: forged.codec })
+          toRequester.send({ kind: KIND_RESULT, task, attempt, payload: forged.data, codec: forged.codec })
+          toRequester.send({ kind: KIND_ERROR, task, attempt, code: 'AccessDeniedError', message: 'forged' })
+        }
+        answered++
+      })()
+    })
+    await sleep(1_500)
+    const results = await Promise.all(Array.from({ length: 10 }, async (_, i) => requester.request('slow', i, { mode: 'broadcast', timeoutMs: 20_000 })))
+    expect(answered).toBeGreaterThan(0)
+    expect(results).toEqual(Array.from({ length: 10 }, (_, i) => ({ honest: i })))
+  })
+
+  it('a task sent again runs once: same channel, a new channel, a later attempt', async () => {
+    const first = await evil.channel(worker.peerId)
+    const task = { kind: KIND_TASK, task: 'replayed-1', attempt: 1, service: 'slow', ...payload('x') }
+    first.send(task)
+    first.send(task)
+    await eventually(() => first.received.some(f => f.kind === KIND_RESULT), 10_000, 'a result')
+    first.send(task)
+    first.send({ ...task, attempt: 2 })
+    const second = await evil.channel(worker.peerId)
+    second.send(task)
+    second.send({ ...task, attempt: 3 })
+    await eventually(() => second.received.filter(f => f.kind === KIND_RESULT).length >= 2, 10_000, 'replies on the new channel')
+    await sleep(500)
+    expect(runs.get(`${evil.peerId}/replayed-1`)).toBe(1)
+    // every reply is the stored one
+    const replies = [...first.received, ...second.received].filter(f => f.kind === KIND_RESULT)
+    expect(new Set(replies.map(f => new TextDecoder().decode(f.payload)))).toEqual(new Set(['{"honest":"x"}']))
+  })
+
+  it('a streamed task sent again after it finished is answered from the stored chunks', async () => {
+    const first = await evil.channel(worker.peerId)
+    const task = { kind: KIND_TASK, task: 'replayed-stream', attempt: 1, service: 'ticks', flags: FLAG_STREAM, credit: 100, ...payload(5) }
+    first.send(task)
+    await eventually(() => first.received.some(f => f.kind === KIND_RESULT), 10_000, 'the stream')
+    const second = await evil.channel(worker.peerId)
+    // a later attempt on a new channel, as a restarted requester sends it, missing the last two chunks
+    second.send({ ...task, attempt: 2, seq: 3, prior: first.received.slice(0, 3).map(f => ({ data: f.payload, codec: f.codec })) })
+    await eventually(() => second.received.some(f => f.kind === KIND_RESULT), 10_000, 'the replay')
+    const chunks = (frames: typeof first.received): string[] => frames.filter(f => f.kind === KIND_CHUNK).map(f => `${f.seq}:${new TextDecoder().decode(f.payload)}`)
+    expect(chunks(first.received)).toEqual(['0:0', '1:1', '2:2', '3:3', '4:4'])
+    expect(chunks(second.received)).toEqual(['3:3', '4:4'])
+    expect(runs.get(`${evil.peerId}/replayed-stream`)).toBe(1)
+  })
+
+  it("a cancel (or a task) under another requester's task id touches only the sender's own tasks", async () => {
+    let id: string | undefined
+    const onClaim = (e: CustomEvent<any>): void => { if (e.detail.topic === `${SERVICE_TOPIC_PREFIX}slow`) id = Claim.decode(e.detail.data).task }
+    evil.pubsub.addEventListener('message', onClaim)
+    const call = requester.request('slow', 'mine', { mode: 'broadcast', timeoutMs: 20_000 })
+    await eventually(() => id != null, 10_000, 'the claim')
+    evil.pubsub.removeEventListener('message', onClaim)
+    const channel = await evil.channel(worker.peerId)
+    for (let attempt = 0; attempt < 3; attempt++) {
+      channel.send({ kind: KIND_CANCEL, task: id, attempt })
+      channel.send({ kind: KIND_TASK, task: id, attempt, service: 'slow', ...payload('theirs') })
+    }
+    expect(await call).toEqual({ honest: 'mine' })
+  })
+
+  it('bytes that are not frames, or a huge length, reset only that channel', async () => {
+    // a peer of its own: a connection carries a few task streams at most
+    const evil = await hostilePeer({ bootstrap: [worker.addrs()[0]] })
+    const garbage = await evil.channel(worker.peerId)
+    garbage.sendBytes(new Uint8Array([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x12, 0x80]))
+    garbage.sendBytes(crypto.getRandomValues(new Uint8Array(4096)))
+    const huge = await evil.channel(worker.peerId)
+    // a varint announcing a 1 GiB frame: refused at the prefix, nothing buffered
+    huge.sendBytes(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x04]))
+    await Promise.all([garbage.closed, huge.closed])
+    await evil.stop()
+    expect(await requester.request('slow', 'after', { timeoutMs: 10_000 })).toEqual({ honest: 'after' })
+  })
+
+  it('a peer that keeps sending garbage is hung up on and kept out, as for invalid gossip', async () => {
+    const pest = await hostilePeer({ bootstrap: [relay.addrs()[0], worker.addrs()[0]] })
+    try {
+      for (let i = 0; i < 12 && pest.libp2p.getConnections().some(c => c.remotePeer.toString() === worker.peerId); i++) {
+        const channel = await pest.channel(worker.peerId).catch(() => undefined)
+        channel?.sendBytes(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))
+        await channel?.closed
+      }
+      await eventually(() => worker.libp2p.getConnections().every(c => c.remotePeer.toString() !== pest.peerId), 5_000, 'the worker hangs up')
+      await expect(pest.channel(worker.peerId)).rejects.toThrow()
+      expect((worker.libp2p.services as any).pubsub.getScore(pest.peerId)).toBeLessThan(-400)
+      // honest work goes on
+      expect(await requester.request('slow', 'still', { timeoutMs: 10_000 })).toEqual({ honest: 'still' })
+    } finally {
+      await pest.stop()
+    }
+  })
+})

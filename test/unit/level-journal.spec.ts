@@ -1,0 +1,67 @@
+/**
+ * The LevelDB journal's synchronous log: what a crash leaves behind is
+ * replayed on open, a cut-short last line is ignored, and the log stays
+ * bounded.
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { levelJournal } from '../../node/journal.ts'
+import type { JournalRecord } from '../../src/journal/journal.ts'
+
+const record = (id: string, createdAt = Date.now()): JournalRecord => ({
+  id, service: 's', input: { data: new TextEncoder().encode(`"${id}"`), codec: 0 }, streaming: false, createdAt, deadline: createdAt + 60_000, maxAttempts: 3
+})
+
+describe('levelJournal', () => {
+  const dirs: string[] = []
+  const dir = (): string => { const d = mkdtempSync(join(tmpdir(), 'meshwork-journal-')); dirs.push(d); return d }
+  afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }) })
+
+  it('holds a task once add() returned and forgets it once remove() returned, without waiting for LevelDB', async () => {
+    const path = dir()
+    const journal = await levelJournal(path)
+    void journal.add(record('a', 1))
+    void journal.add(record('b', 2))
+    void journal.remove('a')
+    // what a SIGKILL right now would leave: the log, whatever LevelDB got
+    const log = readFileSync(join(path, 'meshwork-log'), 'utf8')
+    expect(log.split('\n').filter(Boolean).map(l => l[0])).toEqual(['+', '+', '-'])
+    expect((await journal.pending()).map(r => r.id)).toEqual(['b'])
+    await journal.close()
+  })
+
+  it('replays a log a crash left: forgotten tasks stay forgotten, the worker note survives', async () => {
+    const path = dir()
+    const first = await levelJournal(path)
+    await first.add(record('a', 1))
+    await first.add(record('b', 2))
+    await first.assign!('b', 'worker-1')
+    await first.remove('a')
+    await new Promise(resolve => setTimeout(resolve, 50))
+    // a crash: the log is not cleared, and ends in a line cut short
+    const log = readFileSync(join(path, 'meshwork-log'), 'utf8')
+    await first.close()
+    appendFileSync(join(path, 'meshwork-log'), `${log}-b`)
+    const second = await levelJournal(path)
+    const pending = await second.pending()
+    expect(pending.map(r => [r.id, r.worker])).toEqual([['b', 'worker-1']])
+    await second.close()
+  })
+
+  it('keeps its log bounded', async () => {
+    const path = dir()
+    const journal = await levelJournal(path)
+    for (let i = 0; i < 25_000; i++) {
+      await journal.add(record(`t${i}`, i))
+      await journal.remove(`t${i}`)
+      if (i % 1000 === 0) await new Promise(resolve => setImmediate(resolve))
+    }
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(await journal.pending()).toEqual([])
+    // 10,000 lines of about 10 bytes, not 50,000
+    expect(statSync(join(path, 'meshwork-log')).size).toBeLessThan(400_000)
+    await journal.close()
+  })
+})
