@@ -55,7 +55,7 @@ export interface HostileInit {
 export async function hostilePeer (init: HostileInit = {}): Promise<HostilePeer> {
   const key = await generateKeyPair('Ed25519')
   const penalties = new PeerPenalties()
-  const options = libp2pOptions({ webrtc: false }, key, penalties)
+  const options = await libp2pOptions({ webrtc: false }, key, penalties)
   options.services = { ...options.services, pubsub: gossipsub(gossipsubOptions(penalties, init.gossip)) }
   const libp2p = await createLibp2p(options) as unknown as Libp2p<{ pubsub: GossipSub }>
   for (const addr of init.bootstrap ?? []) {
