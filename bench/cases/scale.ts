@@ -1,0 +1,135 @@
+/**
+ * Case 6: how cost grows with the mesh. For each size N, the mesh runs
+ * in one process (memory transport) and across several processes (TCP
+ * loopback through a `meshwork relay`). Measured: presence convergence
+ * (every peer knows every other alive), dispatch p50 from one peer, and
+ * over an idle window CPU, memory and received traffic per peer.
+ */
+import { benchFile, spawnChild } from '../lib/child.ts'
+import { cpuMsOf, rssOf } from '../lib/proc-stats.ts'
+import { startRelay } from '../lib/relay.ts'
+import { round } from '../lib/stats.ts'
+import type { ChildHandle, ChildMessage } from '../lib/child.ts'
+import type { BenchContext } from './context.ts'
+
+const HOST_NODE_ARGS = ['--expose-gc', '--max-old-space-size=4096']
+/** Quiet time between convergence and the idle window. */
+const SETTLE_MS = 2_000
+const EVENT_TIMEOUT_MS = 180_000
+
+export interface ScaleParams {
+  sizes: number[]
+  processes: number
+  windowMs: number
+  convergeTimeoutMs: number
+  dispatch: { warmup: number, count: number }
+  batch: number
+}
+
+export function scaleParams (quick: boolean): ScaleParams {
+  return quick
+    ? { sizes: [5, 10], processes: 2, windowMs: 2_000, convergeTimeoutMs: 30_000, dispatch: { warmup: 10, count: 50 }, batch: 10 }
+    : { sizes: [10, 50, 100, 200], processes: 4, windowMs: 10_000, convergeTimeoutMs: 120_000, dispatch: { warmup: 200, count: 1_000 }, batch: 25 }
+}
+
+/** Queues a child's events so they can be awaited by name. */
+function events (handle: ChildHandle): (name: string) => Promise<ChildMessage> {
+  const seen: ChildMessage[] = []
+  const waiters: Array<{ name: string, resolve(msg: ChildMessage): void }> = []
+  handle.onEvent((msg) => {
+    const i = waiters.findIndex(w => w.name === msg.name)
+    if (i >= 0) {
+      waiters.splice(i, 1)[0].resolve(msg)
+    } else {
+      seen.push(msg)
+    }
+  })
+  return async (name) => {
+    const i = seen.findIndex(m => m.name === name)
+    if (i >= 0) {
+      return seen.splice(i, 1)[0]
+    }
+    return Promise.race([
+      new Promise<ChildMessage>(resolve => { waiters.push({ name, resolve }) }),
+      handle.result.then(() => { throw new Error(`${handle.name} ended before "${name}"`) }),
+      new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error(`${handle.name}: no "${name}" in time`)) }, EVENT_TIMEOUT_MS).unref())
+    ])
+  }
+}
+
+function split (total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0)).filter(n => n > 0)
+}
+
+/** Runs one mesh of `total` peers; over TCP the relay's CPU is charged to the mesh too. */
+async function runMesh (params: ScaleParams, total: number, transport: 'memory' | 'tcp'): Promise<Record<string, unknown>> {
+  const relay = transport === 'tcp' ? await startRelay() : undefined
+  // over TCP the relay is one of the N peers, in a process of its own
+  const counts = transport === 'memory' ? [total] : split(total - 1, params.processes)
+  const hosts = counts.map((count, i) => spawnChild(`scale host ${i}`, benchFile('roles/scale-host.ts'), [JSON.stringify({
+    transport, count, total, bootstrap: relay?.addr, convergeTimeoutMs: params.convergeTimeoutMs, batch: params.batch
+  })], { nodeArgs: HOST_NODE_ARGS }))
+  const next = hosts.map(events)
+  try {
+    const started = await Promise.all(next.map(async e => e('started')))
+    const converged = await Promise.all(next.map(async e => e('converged')))
+    const startAt = Math.min(...started.map(m => m.at))
+    const convergeMs = Math.max(...converged.map(m => m.at)) - startAt
+    await new Promise(resolve => setTimeout(resolve, SETTLE_MS))
+
+    const relayCpu0 = relay != null ? cpuMsOf(relay.pid) : 0
+    const t0 = performance.now()
+    hosts.forEach(h => { h.tell({ cmd: 'window', ms: params.windowMs }) })
+    const windows = await Promise.all(next.map(async e => e('window')))
+    const relayCpuMs = relay != null ? cpuMsOf(relay.pid) - relayCpu0 : 0
+    const relayRss = relay != null ? rssOf(relay.pid) : 0
+    const seconds = (performance.now() - t0) / 1000
+
+    hosts[0].tell({ cmd: 'dispatch', ...params.dispatch })
+    const dispatch = await next[0]('dispatch')
+    hosts.forEach(h => { h.tell({ cmd: 'stop' }) })
+    await Promise.all(hosts.map(async h => h.result.catch(() => {})))
+
+    const cpuMs = windows.reduce((a, w) => a + w.cpuMs, 0) + relayCpuMs
+    const bytes: Record<string, number> = {}
+    for (const w of windows) {
+      for (const [protocol, v] of Object.entries(w.perProtocol as Record<string, { bytes: number }>)) {
+        bytes[protocol] = (bytes[protocol] ?? 0) + v.bytes
+      }
+    }
+    const hosted = counts.reduce((a, b) => a + b, 0)
+    const totalBytes = Object.values(bytes).reduce((a, b) => a + b, 0)
+    const perPeerPerSecond = (v: number): number => v / seconds / total
+    return {
+      peers: total,
+      processes: counts.length + (relay != null ? 1 : 0),
+      converged: converged.every(m => m.timedOut !== true),
+      convergeMs: Math.round(convergeMs),
+      dispatch: { p50Ms: dispatch.p50Ms, p99Ms: dispatch.p99Ms, count: dispatch.count, errors: dispatch.errors },
+      cpuPctPerPeer: round(100 * perPeerPerSecond(cpuMs) / 1000, 4),
+      processCpuPct: round(100 * cpuMs / 1000 / seconds, 1),
+      // growth of the hosting processes over their empty start, per peer hosted
+      rssMBPerPeer: round(windows.reduce((a, w) => a + w.rssBytes, 0) / hosted / 2 ** 20, 2),
+      heapMBPerPeer: round(windows.reduce((a, w) => a + w.heapBytes, 0) / hosted / 2 ** 20, 2),
+      relayRssMB: relay != null ? round(relayRss / 2 ** 20, 1) : undefined,
+      bytesPerPeerPerSecond: Math.round(perPeerPerSecond(totalBytes)),
+      bytesPerPeerPerSecondByProtocol: Object.fromEntries(Object.entries(bytes).map(([k, v]) => [k, Math.round(perPeerPerSecond(v))])),
+      presenceMessagesPerPeerPerSecond: round(windows.reduce((a, w) => a + w.presenceMessages, 0) / seconds / total, 2)
+    }
+  } finally {
+    await Promise.all(hosts.map(async h => { await h.stop() }))
+    await relay?.stop()
+  }
+}
+
+export async function scaleCase (ctx: BenchContext, params = scaleParams(ctx.quick)): Promise<Record<string, any>> {
+  const inProcess = []
+  const multiProcess = []
+  for (const n of params.sizes) {
+    ctx.log(`scale: ${n} peers in one process`)
+    inProcess.push(await runMesh(params, n, 'memory'))
+    ctx.log(`scale: ${n} peers in ${params.processes} processes + relay`)
+    multiProcess.push(await runMesh(params, n, 'tcp'))
+  }
+  return { params, inProcess, multiProcess }
+}

@@ -1,0 +1,146 @@
+/**
+ * Child process: hosts `count` mesh peers of an N-peer mesh, in-process
+ * over the memory transport (the first peer is the relay) or over TCP
+ * loopback through a relay elsewhere. Reports presence convergence, then
+ * on the parent's word measures an idle window (CPU, traffic, memory) and
+ * dispatch latency. `node --expose-gc bench/roles/scale-host.ts PARAMS_JSON`
+ */
+import { createMeshNode } from 'meshwork/node'
+import { PRESENCE_TOPIC } from '../../src/constants.ts'
+import { childMain, onParentMessage, send } from '../lib/child.ts'
+import { summarize } from '../lib/stats.ts'
+import { TrafficCounter, trafficMetrics } from '../scale/traffic.ts'
+import type { MeshNode, NodeMeshInit } from 'meshwork/node'
+
+export interface ScaleHostParams {
+  transport: 'memory' | 'tcp'
+  /** Peers in this process */
+  count: number
+  /** Peers in the whole mesh, relay included */
+  total: number
+  /** tcp: the relay's address */
+  bootstrap?: string
+  convergeTimeoutMs: number
+  /** Peers started at once */
+  batch: number
+}
+
+const SERVICE = 'scale-echo'
+const POLL_MS = 100
+const STOP_TIMEOUT_MS = 20_000
+const wallMs = (): number => performance.timeOrigin + performance.now()
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+function memory (): { rss: number, heapUsed: number } {
+  globalThis.gc?.()
+  const m = process.memoryUsage()
+  return { rss: m.rss, heapUsed: m.heapUsed }
+}
+
+/** Peers a node holds alive: its table when it started, then its peer events. */
+function trackAlive (node: MeshNode): Set<string> {
+  const alive = new Set(node.peers().filter(p => p.state === 'alive').map(p => p.peerId))
+  node.addEventListener('peer:alive', (e) => { alive.add(e.detail.peerId) })
+  node.addEventListener('peer:suspect', (e) => { alive.delete(e.detail.peerId) })
+  node.addEventListener('peer:dead', (e) => { alive.delete(e.detail.peerId) })
+  return alive
+}
+
+childMain(async () => {
+  const p: ScaleHostParams = JSON.parse(process.argv[2])
+  const traffic = new TrafficCounter()
+  let presenceMessages = 0
+  const base = memory()
+  const nodes: MeshNode[] = []
+  const alive: Array<Set<string>> = []
+  const init = (extra: NodeMeshInit): NodeMeshInit => ({
+    transport: p.transport === 'memory' ? 'memory' : 'network',
+    webrtc: false,
+    libp2p: { metrics: trafficMetrics(traffic) },
+    ...extra
+  })
+  const adopt = (node: MeshNode, serves = true): void => {
+    nodes.push(node)
+    alive.push(trackAlive(node))
+    const pubsub = (node.libp2p.services as any).pubsub
+    pubsub.addEventListener('message', (e: any) => { if (e.detail.topic === PRESENCE_TOPIC) presenceMessages++ })
+    if (serves) {
+      node.serve(SERVICE, async (input: unknown) => input)
+    }
+  }
+  const startedAt = wallMs()
+  send({ type: 'event', name: 'started', at: startedAt })
+  let bootstrap = p.bootstrap != null ? [p.bootstrap] : []
+  if (p.transport === 'memory') {
+    // the relay every other peer joins through; it serves nothing
+    const relay = await createMeshNode(init({ role: 'relay' }))
+    adopt(relay, false)
+    bootstrap = relay.addrs()
+  }
+  while (nodes.length < p.count) {
+    const n = Math.min(p.batch, p.count - nodes.length)
+    const batch = await Promise.all(Array.from({ length: n }, async () => createMeshNode(init({ bootstrap }))))
+    batch.forEach(node => { adopt(node) })
+  }
+  const deadline = Date.now() + p.convergeTimeoutMs
+  const known = (): number => Math.min(...alive.map(s => s.size))
+  while (known() < p.total - 1 && Date.now() < deadline) {
+    await sleep(POLL_MS)
+  }
+  send({ type: 'event', name: 'converged', at: wallMs(), ms: wallMs() - startedAt, timedOut: known() < p.total - 1, minKnown: known() })
+
+  onParentMessage((msg) => {
+    void (async () => {
+      if (msg.cmd === 'window') {
+        const cpu0 = process.cpuUsage()
+        const traffic0 = traffic.snapshot()
+        const presence0 = presenceMessages
+        const t0 = performance.now()
+        await sleep(msg.ms)
+        const cpu = process.cpuUsage(cpu0)
+        const seconds = (performance.now() - t0) / 1000
+        const traffic1 = traffic.snapshot()
+        const perProtocol: Record<string, { bytes: number, messages: number }> = {}
+        for (const [protocol, v] of Object.entries(traffic1)) {
+          perProtocol[protocol] = {
+            bytes: v.bytes - (traffic0[protocol]?.bytes ?? 0),
+            messages: v.messages - (traffic0[protocol]?.messages ?? 0)
+          }
+        }
+        const mem = memory()
+        send({
+          type: 'event',
+          name: 'window',
+          seconds,
+          cpuMs: (cpu.user + cpu.system) / 1000,
+          perProtocol,
+          presenceMessages: presenceMessages - presence0,
+          rssBytes: mem.rss - base.rss,
+          heapBytes: mem.heapUsed - base.heapUsed,
+          minKnown: known()
+        })
+      } else if (msg.cmd === 'dispatch') {
+        const requester = nodes[p.transport === 'memory' ? 1 : 0]
+        const payload = new Uint8Array(256)
+        const samples: number[] = []
+        let errors = 0
+        for (let i = -msg.warmup; i < msg.count; i++) {
+          const t0 = performance.now()
+          try {
+            await requester.request(SERVICE, payload, { timeoutMs: 10_000 })
+            if (i >= 0) samples.push(performance.now() - t0)
+          } catch {
+            errors++
+          }
+        }
+        send({ type: 'event', name: 'dispatch', ...summarize(samples), errors })
+      } else if (msg.cmd === 'stop') {
+        const timer = setTimeout(() => process.exit(0), STOP_TIMEOUT_MS)
+        await Promise.allSettled(nodes.map(async n => { await n.stop() }))
+        clearTimeout(timer)
+        send({ type: 'result', peers: nodes.length })
+        process.exit(0)
+      }
+    })().catch((err: any) => { send({ type: 'error', message: err.message }) })
+  })
+})
