@@ -106,7 +106,14 @@ export async function runBench (options: RunOptions): Promise<{ results: Record<
     }
   }
   const brokers = names.some(n => CASES[n].brokers) ? await startBrokers(log) : undefined
-  const ctx: BenchContext = { quick: options.quick, natsUrl: brokers?.natsUrl ?? '', redisUrl: brokers?.redisUrl ?? '', log }
+  const ctx: BenchContext = {
+    quick: options.quick,
+    natsUrl: brokers?.natsUrl ?? '',
+    redisUrl: brokers?.redisUrl ?? '',
+    natsPid: brokers?.natsPid,
+    redisPid: brokers?.redisPid,
+    log
+  }
   const failed: string[] = []
   try {
     for (const name of names) {

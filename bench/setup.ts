@@ -13,6 +13,9 @@ const START_TIMEOUT_MS = 15_000
 export interface Brokers {
   natsUrl: string
   redisUrl: string
+  /** Process ids, to charge the brokers' CPU to the systems that use them */
+  natsPid: number
+  redisPid: number
   stop(): Promise<void>
 }
 
@@ -113,6 +116,8 @@ export async function startBrokers (log?: (line: string) => void): Promise<Broke
   return {
     natsUrl: `nats://127.0.0.1:${natsPort}`,
     redisUrl: `redis://127.0.0.1:${redisPort}`,
+    natsPid: nats.pid ?? -1,
+    redisPid: redis.pid ?? -1,
     stop
   }
 }

@@ -3,6 +3,7 @@
  * system: relay (meshwork only), server and requester, each its own process.
  */
 import { benchFile, spawnChild } from '../lib/child.ts'
+import { cpuMsOf } from '../lib/proc-stats.ts'
 import { startRelay } from '../lib/relay.ts'
 import type { ConnectOptions, ServeOptions } from '../systems/types.ts'
 
@@ -10,6 +11,9 @@ export interface BenchContext {
   quick: boolean
   natsUrl: string
   redisUrl: string
+  /** Broker process ids, when running */
+  natsPid?: number
+  redisPid?: number
   log(line: string): void
 }
 
@@ -21,6 +25,8 @@ export interface SystemRunOptions {
   clientNodeArgs?: string[]
   serverNodeArgs?: string[]
 }
+
+const CLIENT_EXIT_GRACE_MS = 10_000
 
 /** Tasks a worker runs at once, for every system that bounds it. */
 export const WORKER_CONCURRENCY = 64
@@ -41,12 +47,20 @@ export async function runSystemCase (ctx: BenchContext, system: string, caseName
   })
   try {
     const { info } = await server.ready
+    const broker = system === 'nats' ? ctx.natsPid : system === 'redis' ? ctx.redisPid : relay?.pid
+    const cpu0 = { server: cpuMsOf(server.pid), other: broker != null && broker > 0 ? cpuMsOf(broker) : 0 }
     const connect: ConnectOptions = { ...serve, maxInFlight: options.maxInFlight ?? 64 }
     const client = spawnChild(`${system} ${caseName} requester`, benchFile('roles/client.ts'), [
       system, caseName, JSON.stringify(info), JSON.stringify(connect), JSON.stringify(params)
     ], { nodeArgs: options.clientNodeArgs })
     try {
       const { type: _type, ...result } = await client.result
+      // CPU of the serving side over the requester's whole run: the worker
+      // process, plus the broker (NATS, Redis) or the relay (meshwork)
+      result.serverCpuMs = Math.round(cpuMsOf(server.pid) - cpu0.server)
+      result.brokerCpuMs = broker != null && broker > 0 ? Math.round(cpuMsOf(broker) - cpu0.other) : 0
+      // let it exit by itself (a profile is written on exit)
+      await Promise.race([client.exited, new Promise(resolve => setTimeout(resolve, CLIENT_EXIT_GRACE_MS))])
       return result
     } finally {
       await client.stop()

@@ -15,6 +15,12 @@ function table (head: string[], rows: string[][]): string {
   ].join('\n')
 }
 
+/** CPU of requester, worker and broker or relay per request made (robust to a busy machine). */
+export function cpuPerCall (r: any): number | undefined {
+  if (r?.calls == null || r.calls === 0) return undefined
+  return 1000 * ((r.requesterCpuMs ?? 0) + (r.serverCpuMs ?? 0) + (r.brokerCpuMs ?? 0)) / r.calls
+}
+
 const perSecondAt = (r: any, inFlight: number): number | undefined => r?.throughput?.find((t: any) => t.inFlight === inFlight)?.perSecond
 
 export function markdown (results: Record<string, any>, targets: Target[]): string {
@@ -33,12 +39,12 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     const nats64 = perSecondAt(unary.nats, 64)
     const floor64 = perSecondAt(unary['libp2p-pooled'], 64)
     out.push('\n### 1. Unary request/reply, 256 B\n')
-    out.push(table(['system', 'p50 ms', 'p99 ms', 'req/s, 1 in flight', '16 in flight', '64 in flight', '64: vs NATS', '64: vs libp2p pooled', 'errors'],
+    out.push(table(['system', 'p50 ms', 'p99 ms', 'req/s, 1 in flight', '16 in flight', '64 in flight', '64: vs NATS', '64: vs libp2p pooled', 'CPU µs per request, all processes', 'errors'],
       Object.entries(unary).map(([system, r]) => {
         const t64 = perSecondAt(r, 64)
         const errors = (r.latency?.errors ?? 0) + (r.throughput ?? []).reduce((a: number, t: any) => a + t.errors, 0)
         return [system, n(r.latency?.p50Ms, 3), n(r.latency?.p99Ms, 3), n(perSecondAt(r, 1)), n(perSecondAt(r, 16)), n(t64),
-          t64 != null && nats64 != null ? `${n(t64 / nats64)}x` : '–', t64 != null && floor64 != null ? `${n(t64 / floor64)}x` : '–', String(errors)]
+          t64 != null && nats64 != null ? `${n(t64 / nats64)}x` : '–', t64 != null && floor64 != null ? `${n(t64 / floor64)}x` : '–', n(cpuPerCall(r), 0), String(errors)]
       })))
   }
 

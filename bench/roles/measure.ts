@@ -18,7 +18,11 @@ export interface UnaryParams {
 
 export async function unary (client: BenchClient, p: UnaryParams): Promise<Record<string, unknown>> {
   const data = payload()
-  const call = async (): Promise<void> => { checkEcho(data, await client.call(data)) }
+  let calls = 0
+  const call = async (): Promise<void> => {
+    calls++
+    checkEcho(data, await client.call(data))
+  }
   const latency = await measureLatency(call, { warmup: p.warmup, count: p.count, maxDurationMs: p.maxDurationMs })
   const throughput = []
   for (const inFlight of p.inFlight) {
@@ -26,7 +30,7 @@ export async function unary (client: BenchClient, p: UnaryParams): Promise<Recor
     await measureThroughput(call, { inFlight, durationMs: Math.min(p.throughputMs / 4, 500), maxCalls: p.maxCalls / 4 })
     throughput.push(await measureThroughput(call, { inFlight, durationMs: p.throughputMs, maxCalls: p.maxCalls }))
   }
-  return { latency, throughput }
+  return { latency, throughput, calls }
 }
 
 export interface StreamParams {
