@@ -39,7 +39,13 @@ async function serve (options: ServeOptions): Promise<BenchServer> {
 /** Joins as a requester and waits until `workers` workers are known. */
 export async function joinAsRequester (bootstrap: string, workers: number, service = ECHO): Promise<MeshNode> {
   const node = await createMeshNode({ bootstrap: [bootstrap] })
-  await node.waitForWorkers(service, workers, { timeoutMs: JOIN_TIMEOUT_MS })
+  try {
+    await node.waitForWorkers(service, workers, { timeoutMs: JOIN_TIMEOUT_MS })
+  } catch (err: any) {
+    const known = node.peers().map(p => `${p.peerId} ${p.state} [${p.services.join(',')}]`)
+    await node.stop()
+    throw new Error(`${err.message}; peers known: ${known.join('; ')}`, { cause: err })
+  }
   return node
 }
 
