@@ -92,6 +92,15 @@ export class TaskChannel {
     }
   }
 
+  /**
+   * Writes the queued frames now rather than at the end of this turn, for a
+   * frame whose latency matters more than sharing a write (the first chunk
+   * of a stream, which would otherwise wait for the handler's whole burst).
+   */
+  flushNow (): void {
+    this.flush()
+  }
+
   /** Resolves once the queue is below its high-water mark. */
   async whenWritable (): Promise<void> {
     if (this.pendingBytes < HIGH_WATER_BYTES || this.closed) {
