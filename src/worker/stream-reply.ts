@@ -52,11 +52,6 @@ export async function streamReply (task: RunningTask, chunks: AsyncIterable<unkn
     })
     task.credits--
     seq++
-    if (seq === resumeFrom + 1) {
-      // the caller is waiting for this one: send it alone rather than after
-      // the rest of the handler's burst (up to the whole credit window)
-      task.channel.flushNow()
-    }
   }
   return task.streaming ? undefined : collected
 }
