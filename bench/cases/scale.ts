@@ -22,17 +22,17 @@ export interface ScaleParams {
   processes: number
   windowMs: number
   convergeTimeoutMs: number
-  dispatch: { warmup: number, count: number }
+  dispatch: { warmup: number, count: number, maxDurationMs: number }
   batch: number
 }
 
 export function scaleParams (quick: boolean): ScaleParams {
   return quick
-    ? { sizes: [5, 10], processes: 2, windowMs: 2_000, convergeTimeoutMs: 30_000, dispatch: { warmup: 10, count: 50 }, batch: 10 }
-    : { sizes: [10, 50, 100, 200], processes: 4, windowMs: 10_000, convergeTimeoutMs: 120_000, dispatch: { warmup: 200, count: 1_000 }, batch: 25 }
+    ? { sizes: [5, 10], processes: 2, windowMs: 2_000, convergeTimeoutMs: 30_000, dispatch: { warmup: 10, count: 50, maxDurationMs: 10_000 }, batch: 10 }
+    : { sizes: [10, 50, 100, 200], processes: 4, windowMs: 10_000, convergeTimeoutMs: 45_000, dispatch: { warmup: 200, count: 1_000, maxDurationMs: 20_000 }, batch: 25 }
 }
 
-/** Queues a child's events so they can be awaited by name. */
+/** Queues a child's events so they can be awaited by name, each wait bounded. */
 function events (handle: ChildHandle): (name: string) => Promise<ChildMessage> {
   const seen: ChildMessage[] = []
   const waiters: Array<{ name: string, resolve(msg: ChildMessage): void }> = []
@@ -49,11 +49,16 @@ function events (handle: ChildHandle): (name: string) => Promise<ChildMessage> {
     if (i >= 0) {
       return seen.splice(i, 1)[0]
     }
-    return Promise.race([
-      new Promise<ChildMessage>(resolve => { waiters.push({ name, resolve }) }),
-      handle.result.then(() => { throw new Error(`${handle.name} ended before "${name}"`) }),
-      new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error(`${handle.name}: no "${name}" in time`)) }, EVENT_TIMEOUT_MS).unref())
-    ])
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      return await new Promise<ChildMessage>((resolve, reject) => {
+        waiters.push({ name, resolve })
+        timer = setTimeout(() => { reject(new Error(`${handle.name}: no "${name}" within ${EVENT_TIMEOUT_MS} ms`)) }, EVENT_TIMEOUT_MS)
+        handle.result.then(() => { reject(new Error(`${handle.name} ended before "${name}"`)) }, reject)
+      })
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }
 
@@ -105,7 +110,11 @@ async function runMesh (params: ScaleParams, total: number, transport: 'memory' 
       processes: counts.length + (relay != null ? 1 : 0),
       converged: converged.every(m => m.timedOut !== true),
       convergeMs: Math.round(convergeMs),
+      // when not converged: the fewest peers any peer knew alive, and the least informed tenth
+      minKnown: Math.min(...converged.map(m => m.minKnown)),
+      knownP10: Math.min(...converged.map(m => m.knownP10)),
       dispatch: { p50Ms: dispatch.p50Ms, p99Ms: dispatch.p99Ms, count: dispatch.count, errors: dispatch.errors },
+      minKnownAfterWindow: Math.min(...windows.map(w => w.minKnown)),
       cpuPctPerPeer: round(100 * perPeerPerSecond(cpuMs) / 1000, 4),
       processCpuPct: round(100 * cpuMs / 1000 / seconds, 1),
       // growth of the hosting processes over their empty start, per peer hosted
@@ -125,11 +134,15 @@ async function runMesh (params: ScaleParams, total: number, transport: 'memory' 
 export async function scaleCase (ctx: BenchContext, params = scaleParams(ctx.quick)): Promise<Record<string, any>> {
   const inProcess = []
   const multiProcess = []
+  const brief = (r: Record<string, any>): string => `converged ${String(r.converged)} in ${r.convergeMs} ms (least known ${r.minKnown}), ` +
+    `dispatch p50 ${r.dispatch.p50Ms} ms (${r.dispatch.errors} errors), ${r.cpuPctPerPeer}% CPU per peer`
   for (const n of params.sizes) {
     ctx.log(`scale: ${n} peers in one process`)
     inProcess.push(await runMesh(params, n, 'memory'))
+    ctx.log(`  ${brief(inProcess[inProcess.length - 1])}`)
     ctx.log(`scale: ${n} peers in ${params.processes} processes + relay`)
     multiProcess.push(await runMesh(params, n, 'tcp'))
+    ctx.log(`  ${brief(multiProcess[multiProcess.length - 1])}`)
   }
   return { params, inProcess, multiProcess }
 }

@@ -28,6 +28,8 @@ export interface ScaleHostParams {
 const SERVICE = 'scale-echo'
 const POLL_MS = 100
 const STOP_TIMEOUT_MS = 20_000
+/** A dispatch slower than this counts as an error (and bounds the loop) */
+const DISPATCH_TIMEOUT_MS = 2_000
 const wallMs = (): number => performance.timeOrigin + performance.now()
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
@@ -87,7 +89,17 @@ childMain(async () => {
   while (known() < p.total - 1 && Date.now() < deadline) {
     await sleep(POLL_MS)
   }
-  send({ type: 'event', name: 'converged', at: wallMs(), ms: wallMs() - startedAt, timedOut: known() < p.total - 1, minKnown: known() })
+  const sizes = alive.map(s => s.size).sort((a, b) => a - b)
+  send({
+    type: 'event',
+    name: 'converged',
+    at: wallMs(),
+    ms: wallMs() - startedAt,
+    timedOut: known() < p.total - 1,
+    minKnown: known(),
+    // how many peers the least informed tenth of this process's peers know
+    knownP10: sizes[Math.floor(sizes.length / 10)]
+  })
 
   onParentMessage((msg) => {
     void (async () => {
@@ -124,10 +136,11 @@ childMain(async () => {
         const payload = new Uint8Array(256)
         const samples: number[] = []
         let errors = 0
-        for (let i = -msg.warmup; i < msg.count; i++) {
+        const end = performance.now() + msg.maxDurationMs
+        for (let i = -msg.warmup; i < msg.count && performance.now() < end; i++) {
           const t0 = performance.now()
           try {
-            await requester.request(SERVICE, payload, { timeoutMs: 10_000 })
+            await requester.request(SERVICE, payload, { timeoutMs: DISPATCH_TIMEOUT_MS })
             if (i >= 0) samples.push(performance.now() - t0)
           } catch {
             errors++
