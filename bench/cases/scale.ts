@@ -16,6 +16,8 @@ const HOST_NODE_ARGS = ['--expose-gc', '--max-old-space-size=4096']
 /** Quiet time between convergence and the idle window. */
 const SETTLE_MS = 2_000
 const EVENT_TIMEOUT_MS = 180_000
+/** Starting a process's peers may take this long before the process counts as saturated. */
+const CREATE_TIMEOUT_MS = 120_000
 
 export interface ScaleParams {
   sizes: number[]
@@ -72,11 +74,12 @@ async function runMesh (params: ScaleParams, total: number, transport: 'memory' 
   // over TCP the relay is one of the N peers, in a process of its own
   const counts = transport === 'memory' ? [total] : split(total - 1, params.processes)
   const hosts = counts.map((count, i) => spawnChild(`scale host ${i}`, benchFile('roles/scale-host.ts'), [JSON.stringify({
-    transport, count, total, bootstrap: relay?.addr, convergeTimeoutMs: params.convergeTimeoutMs, batch: params.batch
+    transport, count, total, bootstrap: relay?.addr, convergeTimeoutMs: params.convergeTimeoutMs, createTimeoutMs: CREATE_TIMEOUT_MS, batch: params.batch
   })], { nodeArgs: HOST_NODE_ARGS }))
   const next = hosts.map(events)
   try {
     const started = await Promise.all(next.map(async e => e('started')))
+    const created = await Promise.all(next.map(async e => e('created')))
     const converged = await Promise.all(next.map(async e => e('converged')))
     const startAt = Math.min(...started.map(m => m.at))
     const convergeMs = Math.max(...converged.map(m => m.at)) - startAt
@@ -109,6 +112,8 @@ async function runMesh (params: ScaleParams, total: number, transport: 'memory' 
       peers: total,
       processes: counts.length + (relay != null ? 1 : 0),
       converged: converged.every(m => m.timedOut !== true),
+      started: created.reduce((a, m) => a + m.peers, 0) + (relay != null ? 1 : 0),
+      startMs: Math.round(Math.max(...created.map(m => m.at)) - startAt),
       convergeMs: Math.round(convergeMs),
       // when not converged: the fewest peers any peer knew alive, and the least informed tenth
       minKnown: Math.min(...converged.map(m => m.minKnown)),
@@ -134,14 +139,21 @@ async function runMesh (params: ScaleParams, total: number, transport: 'memory' 
 export async function scaleCase (ctx: BenchContext, params = scaleParams(ctx.quick)): Promise<Record<string, any>> {
   const inProcess = []
   const multiProcess = []
-  const brief = (r: Record<string, any>): string => `converged ${String(r.converged)} in ${r.convergeMs} ms (least known ${r.minKnown}), ` +
+  const brief = (r: Record<string, any>): string => r.error != null ? `failed: ${r.error}` : `started ${r.started} in ${r.startMs} ms, converged ${String(r.converged)} in ${r.convergeMs} ms (least known ${r.minKnown}), ` +
     `dispatch p50 ${r.dispatch.p50Ms} ms (${r.dispatch.errors} errors), ${r.cpuPctPerPeer}% CPU per peer`
+  const run = async (n: number, transport: 'memory' | 'tcp'): Promise<Record<string, any>> => {
+    try {
+      return await runMesh(params, n, transport)
+    } catch (err: any) {
+      return { peers: n, error: String(err?.message ?? err) }
+    }
+  }
   for (const n of params.sizes) {
     ctx.log(`scale: ${n} peers in one process`)
-    inProcess.push(await runMesh(params, n, 'memory'))
+    inProcess.push(await run(n, 'memory'))
     ctx.log(`  ${brief(inProcess[inProcess.length - 1])}`)
     ctx.log(`scale: ${n} peers in ${params.processes} processes + relay`)
-    multiProcess.push(await runMesh(params, n, 'tcp'))
+    multiProcess.push(await run(n, 'tcp'))
     ctx.log(`  ${brief(multiProcess[multiProcess.length - 1])}`)
   }
   return { params, inProcess, multiProcess }

@@ -44,8 +44,10 @@ const METRICS: Array<[string, (row: any) => number]> = [
   ['presenceMessagesPerPeerPerSecond', r => r.presenceMessagesPerPeerPerSecond]
 ]
 
-export function growth (rows: any[], projectTo = 10_000): Growth[] {
-  if (rows == null || rows.length < 2) {
+export function growth (all: any[], projectTo = 10_000): Growth[] {
+  // a mesh that failed or did not converge says nothing about steady-state cost
+  const rows = (all ?? []).filter(r => r.error == null && r.converged === true)
+  if (rows.length < 2) {
     return []
   }
   const largest = rows.reduce((a, r) => r.peers > a.peers ? r : a, rows[0])

@@ -21,6 +21,13 @@ export function cpuPerCall (r: any): number | undefined {
   return 1000 * ((r.requesterCpuMs ?? 0) + (r.serverCpuMs ?? 0) + (r.brokerCpuMs ?? 0)) / r.calls
 }
 
+function convergence (r: any, timeoutMs: number): string {
+  if (r.error != null) return `**failed**: ${String(r.error).split('\n')[0]}`
+  if (r.started != null && r.started < r.peers) return `**only ${n(r.started)} peers started in 120 s**`
+  if (r.converged === false) return `**not in ${n(timeoutMs)}**: fewest known ${n(r.minKnown)} of ${n(r.peers - 1)}, 10th percentile ${n(r.knownP10)}`
+  return n(r.convergeMs)
+}
+
 const perSecondAt = (r: any, inFlight: number): number | undefined => r?.throughput?.find((t: any) => t.inFlight === inFlight)?.perSecond
 
 export function markdown (results: Record<string, any>, targets: Target[]): string {
@@ -84,7 +91,7 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     out.push('\n### 6. Scale\n')
     const rows = [...(scale.inProcess ?? []).map((r: any) => ['one process', r]), ...(scale.multiProcess ?? []).map((r: any) => [`${r.processes - 1} processes + relay`, r])]
     out.push(table(['mesh', 'peers', 'converged in ms (else: fewest peers a peer knew)', 'dispatch p50 ms', 'p99 ms', 'idle CPU per peer, % of a core', 'RSS per peer MB', 'traffic per peer B/s', 'announcements received per peer per s'],
-      rows.map(([mode, r]: [string, any]) => [mode, n(r.peers), r.converged === false ? `**not in ${n(scale.params?.convergeTimeoutMs)}**: ${n(r.minKnown)} of ${n(r.peers - 1)}, 10th pct ${n(r.knownP10)}` : n(r.convergeMs),
+      rows.map(([mode, r]: [string, any]) => [mode, n(r.peers), convergence(r, scale.params?.convergeTimeoutMs),
         n(r.dispatch?.p50Ms, 3), n(r.dispatch?.p99Ms, 3), n(r.cpuPctPerPeer, 3), n(r.rssMBPerPeer), n(r.bytesPerPeerPerSecond), n(r.presenceMessagesPerPeerPerSecond)])))
     const gIn = growth(scale.inProcess ?? [])
     const gMulti = growth(scale.multiProcess ?? [])

@@ -21,6 +21,8 @@ export interface ScaleHostParams {
   /** tcp: the relay's address */
   bootstrap?: string
   convergeTimeoutMs: number
+  /** Starting the peers may take this long at most */
+  createTimeoutMs: number
   /** Peers started at once */
   batch: number
 }
@@ -79,11 +81,14 @@ childMain(async () => {
     adopt(relay, false)
     bootstrap = relay.addrs()
   }
-  while (nodes.length < p.count) {
+  // a process that cannot even start its peers in time is saturated: say so
+  const createDeadline = Date.now() + p.createTimeoutMs
+  while (nodes.length < p.count && Date.now() < createDeadline) {
     const n = Math.min(p.batch, p.count - nodes.length)
     const batch = await Promise.all(Array.from({ length: n }, async () => createMeshNode(init({ bootstrap }))))
     batch.forEach(node => { adopt(node) })
   }
+  send({ type: 'event', name: 'created', at: wallMs(), peers: nodes.length })
   const deadline = Date.now() + p.convergeTimeoutMs
   const known = (): number => Math.min(...alive.map(s => s.size))
   while (known() < p.total - 1 && Date.now() < deadline) {
@@ -96,6 +101,7 @@ childMain(async () => {
     at: wallMs(),
     ms: wallMs() - startedAt,
     timedOut: known() < p.total - 1,
+    created: nodes.length,
     minKnown: known(),
     // how many peers the least informed tenth of this process's peers know
     knownP10: sizes[Math.floor(sizes.length / 10)]
@@ -136,14 +142,18 @@ childMain(async () => {
         const payload = new Uint8Array(256)
         const samples: number[] = []
         let errors = 0
-        const end = performance.now() + msg.maxDurationMs
-        for (let i = -msg.warmup; i < msg.count && performance.now() < end; i++) {
-          const t0 = performance.now()
-          try {
-            await requester.request(SERVICE, payload, { timeoutMs: DISPATCH_TIMEOUT_MS })
-            if (i >= 0) samples.push(performance.now() - t0)
-          } catch {
-            errors++
+        // warm-up (first calls dial the workers the balancer picks), then the
+        // measured calls, each phase bounded in time on its own
+        for (const [phase, count] of [['warmup', msg.warmup], ['measure', msg.count]] as const) {
+          const end = performance.now() + msg.maxDurationMs
+          for (let i = 0; i < count && performance.now() < end; i++) {
+            const t0 = performance.now()
+            try {
+              await requester.request(SERVICE, payload, { timeoutMs: DISPATCH_TIMEOUT_MS })
+              if (phase === 'measure') samples.push(performance.now() - t0)
+            } catch {
+              errors++
+            }
           }
         }
         send({ type: 'event', name: 'dispatch', ...summarize(samples), errors })
