@@ -21,6 +21,15 @@ import type { Libp2pOptions } from 'libp2p'
 
 /** Reservations a relay holds at most (one per peer it introduces). */
 const RELAY_MAX_RESERVATIONS = 4096
+/**
+ * Inbound connections a relay accepts per second from one address. libp2p's
+ * default (5) refuses a burst of peers joining from behind one address (an
+ * office NAT, or every peer of a test on loopback), who then back off and
+ * retry for seconds.
+ */
+const RELAY_INBOUND_CONNECTIONS_PER_SECOND = 100
+/** Inbound connections a relay upgrades at once (libp2p's default is 10). */
+const RELAY_MAX_PENDING_INBOUND = 64
 
 export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey): Libp2pOptions<any> {
   const relay = init.role === 'relay'
@@ -52,7 +61,10 @@ export function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey): Libp
     transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections: init.maxConnections ?? 512 },
+    connectionManager: {
+      maxConnections: init.maxConnections ?? 512,
+      ...(relay ? { inboundConnectionThreshold: RELAY_INBOUND_CONNECTIONS_PER_SECOND, maxIncomingPendingConnections: RELAY_MAX_PENDING_INBOUND } : {})
+    },
     services,
     ...init.libp2p
   }
