@@ -5,7 +5,8 @@
  * writes DIR/results.json, DIR/chart.svg and the results tables (into
  * bench/README.md between its result markers when DIR is bench/, else
  * DIR/results.md). `--quick` runs small counts into bench/.tmp/quick.
- * `--only` reruns some cases and keeps the others' results from DIR.
+ * `--only` reruns some cases and keeps the others' results from DIR;
+ * `--report` only rewrites the chart and tables from DIR/results.json.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -136,15 +137,22 @@ export async function runBench (options: RunOptions): Promise<{ results: Record<
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' } }
+    options: { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' }, report: { type: 'boolean' } }
   })
-  const { results, files, failed } = await runBench({
-    quick: values.quick === true,
-    only: values.only?.split(',').map(s => s.trim()).filter(Boolean),
-    out: values.out
-  })
+  const reportOnly = (): { results: Record<string, any>, files: string[], failed: string[] } => {
+    const dir = values.out ?? BENCH_DIR
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))
+    return { results, files: writeReport(dir, results), failed: [] }
+  }
+  const { results, files, failed } = values.report === true
+    ? reportOnly()
+    : await runBench({
+      quick: values.quick === true,
+      only: values.only?.split(',').map(s => s.trim()).filter(Boolean),
+      out: values.out
+    })
   for (const t of results.targets ?? []) {
-    process.stdout.write(`${t.met == null ? 'n/a ' : t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value ?? '–'} ${t.unit} (target ${t.op} ${t.limit})\n`)
+    process.stdout.write(`${t.met == null ? 'n/a ' : t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value ?? '–'} ${t.unit} (target ${t.op} ${t.limit})${t.note != null ? `: ${t.note}` : ''}\n`)
   }
   process.stdout.write(`wrote ${files.join(', ')}\n`)
   if (failed.length > 0) {

@@ -38,7 +38,8 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
 
   out.push('### Targets\n')
   out.push(table(['goal', 'measured', 'target', 'met'], targets.map(t => [
-    t.name, t.value == null ? '–' : `${n(t.value, 3)} ${t.unit}`, `${t.op} ${n(t.limit)} ${t.unit}`, t.met == null ? 'not run' : t.met ? 'yes' : '**no**'
+    t.name, t.value == null ? '–' : `${n(t.value, 3)} ${t.unit}`, `${t.op} ${n(t.limit)} ${t.unit}`,
+    t.met == null ? 'not run' : t.met ? 'yes' : t.note != null ? `**no**: ${t.note}` : '**no**'
   ])))
 
   const unary = results.unary as Record<string, any> | undefined

@@ -60,7 +60,13 @@ childMain(async () => {
   const init = (extra: NodeMeshInit): NodeMeshInit => ({
     transport: p.transport === 'memory' ? 'memory' : 'network',
     webrtc: false,
-    libp2p: { metrics: trafficMetrics(traffic) },
+    libp2p: {
+      metrics: trafficMetrics(traffic),
+      // every peer here dials from 127.0.0.1: lift libp2p's limit of 5 inbound
+      // connections a second per address, which peers on separate machines
+      // would not share
+      connectionManager: { maxConnections: 512, inboundConnectionThreshold: 1_000, maxIncomingPendingConnections: 64 }
+    },
     ...extra
   })
   const adopt = (node: MeshNode, serves = true): void => {
