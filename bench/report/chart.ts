@@ -6,7 +6,7 @@
 
 const WIDTH = 960
 const PANEL_HEIGHT = 260
-const MARGIN = { top: 40, right: 20, bottom: 50, left: 80 }
+const MARGIN = { top: 56, right: 20, bottom: 50, left: 80 }
 const COLORS = ['#3366cc', '#dc3912', '#ff9900', '#109618', '#990099', '#0099c6']
 
 interface Series {
@@ -46,8 +46,9 @@ function axes (y0: number, max: number, title: string, unit: string): string[] {
 
 function legend (y0: number, series: Series[]): string[] {
   return series.map((s, i) => {
-    const x = WIDTH - MARGIN.right - 150 * (series.length - i)
-    return `<rect x="${x}" y="${y0 + 12}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${x + 16}" y="${y0 + 22}" font-size="12">${esc(s.name)}</text>`
+    // a row under the title, so a long title never runs into it
+    const x = MARGIN.left + 150 * i
+    return `<rect x="${x}" y="${y0 + 32}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${x + 16}" y="${y0 + 42}" font-size="12">${esc(s.name)}</text>`
   })
 }
 
