@@ -98,8 +98,9 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     const gMulti = growth(scale.multiProcess ?? [])
     if (gIn.length > 0) {
       out.push('\nGrowth with N (exponent b of a fit y ~ N^b over the sizes measured; b = 0 is flat per peer, 1 is linear), projected along the fit:\n')
-      out.push(table(['per-peer figure', 'b, one process', 'b, multi-process', `at ${gIn[0].largest} peers (multi-process)`, `projected at ${n(gIn[0].projectTo)} peers`],
-        gIn.map((g, i) => [g.metric, n(g.exponent), n(gMulti[i]?.exponent), n(gMulti[i]?.atLargest, 3), n(gMulti[i]?.projected, 3)])))
+      out.push(table(['per-peer figure', 'b, one process', `at ${gIn[0].largest} peers, one process`, `projected at ${n(gIn[0].projectTo)} peers`, 'b, multi-process'],
+        gIn.map((g, i) => [g.metric, n(g.exponent), n(g.atLargest, 3), n(g.projected, 3), n(gMulti[i]?.exponent)])))
+      out.push('\nOnly meshes that converged enter a fit; a column of dashes means fewer than two did.')
     }
   }
 
