@@ -100,7 +100,8 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
       out.push('\nGrowth with N (exponent b of a fit y ~ N^b over the sizes measured; b = 0 is flat per peer, 1 is linear), projected along the fit:\n')
       out.push(table(['per-peer figure', 'b, one process', `at ${gIn[0].largest} peers, one process`, `projected at ${n(gIn[0].projectTo)} peers`, 'b, multi-process'],
         gIn.map((g, i) => [g.metric, n(g.exponent), n(g.atLargest, 3), n(g.projected, 3), n(gMulti[i]?.exponent)])))
-      out.push('\nOnly meshes that converged enter a fit; a column of dashes means fewer than two did.')
+      out.push('\nOnly meshes that converged enter a fit; a column of dashes means fewer than two did. With two sizes a fit is the slope between ' +
+        'two points: a projection says what that slope implies, not what a large mesh would do (the text below reasons from the design instead).')
     }
   }
 
