@@ -22,6 +22,15 @@ import type { Libp2pOptions } from 'libp2p'
 
 /** Reservations a relay holds at most (one per peer it introduces). */
 const RELAY_MAX_RESERVATIONS = 4096
+/**
+ * Inbound connections a relay accepts per second from one address. libp2p's
+ * default (5) refuses a burst of peers joining from behind one address (an
+ * office NAT, or every peer of a test on loopback), who then back off and
+ * retry for seconds.
+ */
+const RELAY_INBOUND_CONNECTIONS_PER_SECOND = 100
+/** Inbound connections a relay upgrades at once (libp2p's default is 10). */
+const RELAY_MAX_PENDING_INBOUND = 64
 
 export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey, penalties: PeerPenalties): Promise<Libp2pOptions<any>> {
   const relay = init.role === 'relay'
@@ -56,7 +65,10 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
     transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections: init.maxConnections ?? 512 },
+    connectionManager: {
+      maxConnections: init.maxConnections ?? 512,
+      ...(relay ? { inboundConnectionThreshold: RELAY_INBOUND_CONNECTIONS_PER_SECOND, maxIncomingPendingConnections: RELAY_MAX_PENDING_INBOUND } : {})
+    },
     // a peer graylisted for garbage (gossip or task frames) stays out while its penalty lasts
     connectionGater: {
       denyInboundEncryptedConnection: async (peerId) => penalties.isGraylisted(peerId.toString())

@@ -294,6 +294,10 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   }
 
   private safeDispatch (type: keyof MeshNodeEvents, detail: unknown): void {
+    // task and work events fire for every call: skip building an event nobody hears
+    if (this.listenerCount(type) === 0) {
+      return
+    }
     try {
       this.dispatchEvent(new CustomEvent(type, { detail }))
     } catch (err: any) {

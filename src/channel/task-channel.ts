@@ -1,8 +1,12 @@
 /**
  * A task channel: one long-lived libp2p stream between two peers that carries
- * the frames of many tasks. Frames queued in the same tick go out in one
- * write (coalescing), and the writer waits for `drain` when the stream's
- * buffer is full.
+ * the frames of many tasks. The first frames of a turn of the event loop go
+ * out at once (a microtask later, with whatever else that code queued);
+ * frames queued later in the same turn wait for its end and share one write
+ * (one muxer frame, one encryption, one syscall, one window update at the
+ * reader), so a streaming handler's burst or the replies to a read full of
+ * tasks do not cost a write each. The writer waits for `drain` when the
+ * stream's buffer is full.
  */
 import { Uint8ArrayList } from 'uint8arraylist'
 import { ProtocolError } from '../errors.ts'
@@ -12,6 +16,14 @@ import type { Stream } from '@libp2p/interface'
 
 /** Queued bytes above which producers should wait (see `whenWritable`). */
 const HIGH_WATER_BYTES = 1024 * 1024
+
+/**
+ * Runs `fn` once the I/O callbacks of this event-loop turn are done
+ * (`setImmediate`), where the platform has such a thing.
+ */
+const atEndOfTurn: ((fn: () => void) => void) | undefined = typeof globalThis.setImmediate === 'function'
+  ? (fn) => { setImmediate(fn) }
+  : undefined
 
 export interface TaskChannelInit {
   stream: Stream
@@ -37,6 +49,8 @@ export class TaskChannel {
   private pendingBytes = 0
   private pendingSince = 0
   private flushScheduled = false
+  /** Whether a write went out in this turn, so more frames should wait for its end */
+  private wroteThisTurn = false
   private waitingForDrain = false
   private writableWaiters: Array<() => void> = []
   private closed = false
@@ -59,7 +73,7 @@ export class TaskChannel {
     return !this.closed && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
   }
 
-  /** Queues a frame; it is written with the others of this tick. */
+  /** Queues a frame; it is written with the others queued with it. */
   send (frame: FrameInit): void {
     if (!this.isOpen) {
       return
@@ -76,10 +90,15 @@ export class TaskChannel {
     }
     if (!this.flushScheduled && !this.waitingForDrain) {
       this.flushScheduled = true
-      queueMicrotask(() => {
+      const flush = (): void => {
         this.flushScheduled = false
         this.flush()
-      })
+      }
+      if (this.wroteThisTurn && atEndOfTurn != null) {
+        atEndOfTurn(flush)
+      } else {
+        queueMicrotask(flush)
+      }
     }
   }
 
@@ -116,6 +135,10 @@ export class TaskChannel {
     this.pendingBytes = 0
     this.sendDelayMs += (performance.now() - this.pendingSince - this.sendDelayMs) * 0.2
     const data = frames.length === 1 ? frames[0] : new Uint8ArrayList(...frames)
+    if (!this.wroteThisTurn && atEndOfTurn != null) {
+      this.wroteThisTurn = true
+      atEndOfTurn(() => { this.wroteThisTurn = false })
+    }
     try {
       if (!this.stream.send(data)) {
         this.waitingForDrain = true

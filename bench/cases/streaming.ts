@@ -1,0 +1,22 @@
+/**
+ * Case 2: a streamed reply of 1,000 tokens: chunks per second and time to
+ * first chunk, for every system that can stream.
+ */
+import { runSystemCase } from './context.ts'
+import type { BenchContext } from './context.ts'
+import type { StreamParams } from '../roles/measure.ts'
+
+export const STREAM_SYSTEMS = ['meshwork', 'libp2p-stream', 'nats', 'redis', 'http']
+
+export function streamParams (quick: boolean): StreamParams {
+  return quick ? { runs: 5, tokens: 1_000, warmup: 2 } : { runs: 50, tokens: 1_000, warmup: 10 }
+}
+
+export async function streamingCase (ctx: BenchContext, systems = STREAM_SYSTEMS): Promise<Record<string, any>> {
+  const out: Record<string, any> = {}
+  for (const system of systems) {
+    ctx.log(`streaming: ${system}`)
+    out[system] = await runSystemCase(ctx, system, 'stream', streamParams(ctx.quick))
+  }
+  return out
+}

@@ -1,0 +1,123 @@
+/**
+ * The brokers the bench compares against: Debian's `nats-server` and
+ * `redis-server`, installed with apt-get only when missing, started on
+ * loopback on free ports, and stopped afterwards.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createConnection, createServer } from 'node:net'
+import type { ChildProcess } from 'node:child_process'
+
+const START_TIMEOUT_MS = 15_000
+
+export interface Brokers {
+  natsUrl: string
+  redisUrl: string
+  /** Process ids, to charge the brokers' CPU to the systems that use them */
+  natsPid: number
+  redisPid: number
+  stop(): Promise<void>
+}
+
+const BINARIES: Record<string, { path: string, pkg: string }> = {
+  nats: { path: '/usr/sbin/nats-server', pkg: 'nats-server' },
+  redis: { path: '/usr/bin/redis-server', pkg: 'redis-server' }
+}
+
+function which (name: string, fallback: string): string | undefined {
+  if (existsSync(fallback)) {
+    return fallback
+  }
+  try {
+    return execFileSync('which', [name], { encoding: 'utf8' }).trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Installs the Debian packages that are missing (as root, like CI). */
+export function ensureInstalled (log: (line: string) => void = () => {}): { nats: string, redis: string } {
+  const missing = Object.entries(BINARIES).filter(([, b]) => which(b.pkg, b.path) == null).map(([, b]) => b.pkg)
+  if (missing.length > 0) {
+    log(`installing ${missing.join(', ')} with apt-get`)
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    execFileSync('apt-get', ['update'], { stdio: 'ignore', env })
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'ignore', env })
+  }
+  const nats = which('nats-server', BINARIES.nats.path)
+  const redis = which('redis-server', BINARIES.redis.path)
+  if (nats == null || redis == null) {
+    throw new Error('nats-server or redis-server is still missing after apt-get install')
+  }
+  return { nats, redis }
+}
+
+/** A TCP port free on loopback right now. */
+export async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address != null ? address.port : 0
+      server.close(() => { resolve(port) })
+    })
+  })
+}
+
+async function waitForPort (port: number, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (child.exitCode != null) {
+      throw new Error(`${what} exited with code ${child.exitCode}`)
+    }
+    const open = await new Promise<boolean>(resolve => {
+      const socket = createConnection({ port, host: '127.0.0.1' })
+      socket.once('connect', () => { socket.destroy(); resolve(true) })
+      socket.once('error', () => { resolve(false) })
+    })
+    if (open) {
+      return
+    }
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  throw new Error(`${what} did not listen on ${port} within ${START_TIMEOUT_MS} ms`)
+}
+
+async function stopProcess (child: ChildProcess): Promise<void> {
+  if (child.exitCode != null || child.signalCode != null) {
+    return
+  }
+  const exited = new Promise(resolve => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000)
+  await exited
+  clearTimeout(timer)
+}
+
+/** Installs if needed and starts both brokers on loopback. */
+export async function startBrokers (log?: (line: string) => void): Promise<Brokers> {
+  const bins = ensureInstalled(log)
+  const natsPort = await freePort()
+  const redisPort = await freePort()
+  const nats = spawn(bins.nats, ['-a', '127.0.0.1', '-p', String(natsPort)], { stdio: 'ignore' })
+  const redis = spawn(bins.redis, [
+    '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--protected-mode', 'no', '--daemonize', 'no', '--dir', '/tmp'
+  ], { stdio: 'ignore' })
+  const stop = async (): Promise<void> => { await Promise.all([stopProcess(nats), stopProcess(redis)]) }
+  try {
+    await waitForPort(natsPort, nats, 'nats-server')
+    await waitForPort(redisPort, redis, 'redis-server')
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return {
+    natsUrl: `nats://127.0.0.1:${natsPort}`,
+    redisUrl: `redis://127.0.0.1:${redisPort}`,
+    natsPid: nats.pid ?? -1,
+    redisPid: redis.pid ?? -1,
+    stop
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What each compared system implements, so every case runs the same job
+ * the same way on all of them. A server runs in one child process, a
+ * client in another.
+ */
+
+export interface ServeOptions {
+  /** Workers to run (10 for fan-out, else 1) */
+  workers: number
+  natsUrl: string
+  redisUrl: string
+  /** meshwork: the relay to join through */
+  bootstrap?: string
+  /** Tasks a worker runs at once, for systems that bound it */
+  concurrency: number
+}
+
+export interface BenchServer {
+  /** What a client needs to reach the server (JSON) */
+  info: Record<string, unknown>
+  close(): Promise<void>
+}
+
+export interface ConnectOptions extends ServeOptions {
+  /** Calls in flight at most (sizes connection pools) */
+  maxInFlight: number
+}
+
+export interface BenchClient {
+  /** Sends 256 bytes, resolves with the echo */
+  call(payload: Uint8Array): Promise<Uint8Array>
+  /** Asks for a streamed reply of `count` tokens; calls `onChunk` per token */
+  stream(count: number, onChunk: (token: string) => void): Promise<void>
+  /** Sends `payload` to every worker and resolves with the number of replies */
+  fanout(payload: Uint8Array): Promise<number>
+  close(): Promise<void>
+}
+
+export interface BenchSystem {
+  serve(options: ServeOptions): Promise<BenchServer>
+  connect(info: Record<string, unknown>, options: ConnectOptions): Promise<BenchClient>
+}
+
+/** The systems compared, as named in results. */
+export const SYSTEMS = {
+  meshwork: async () => (await import('./meshwork.ts')).meshwork,
+  'libp2p-pooled': async () => (await import('./libp2p.ts')).libp2pPooled,
+  'libp2p-stream': async () => (await import('./libp2p.ts')).libp2pPerStream,
+  nats: async () => (await import('./nats.ts')).nats,
+  redis: async () => (await import('./redis.ts')).redis,
+  http: async () => (await import('./http.ts')).http
+} satisfies Record<string, () => Promise<BenchSystem>>
+
+export type SystemName = keyof typeof SYSTEMS
+
+export async function loadSystem (name: string): Promise<BenchSystem> {
+  const load = (SYSTEMS as Record<string, () => Promise<BenchSystem>>)[name]
+  if (load == null) {
+    throw new Error(`unknown system "${name}"`)
+  }
+  return load()
+}

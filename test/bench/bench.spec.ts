@@ -1,0 +1,115 @@
+/**
+ * The bench harness end to end in quick mode: every case runs against
+ * every system (separate processes, real nats-server and redis-server) and
+ * produces sane results. Speed is never asserted here; only that each
+ * case completed its calls without errors and the report was written.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runBench } from '../../bench/run.ts'
+import { FANOUT_SYSTEMS, FANOUT_WORKERS } from '../../bench/cases/fanout.ts'
+import { STREAM_SYSTEMS } from '../../bench/cases/streaming.ts'
+import { IN_FLIGHT, UNARY_SYSTEMS } from '../../bench/cases/unary.ts'
+
+const BENCH_TIMEOUT_MS = 15 * 60_000
+
+describe('npm run bench -- --quick', () => {
+  let out: string
+  let results: Record<string, any>
+  let failed: string[]
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'meshwork-bench-'))
+    ;({ results, failed } = await runBench({ quick: true, out, log: () => {} }))
+  }, BENCH_TIMEOUT_MS)
+
+  afterAll(() => { rmSync(out, { recursive: true, force: true }) })
+
+  it('runs every case', () => {
+    expect(failed, JSON.stringify(failed.map(name => [name, results[name]?.error]))).toEqual([])
+  })
+
+  it('times unary calls on every system, at every concurrency, without errors', () => {
+    for (const system of UNARY_SYSTEMS) {
+      const r = results.unary[system]
+      expect(r.latency.count, system).toBeGreaterThan(0)
+      expect(r.latency.errors, system).toBe(0)
+      expect(r.latency.p50Ms, system).toBeGreaterThan(0)
+      expect(r.latency.p99Ms, system).toBeGreaterThanOrEqual(r.latency.p50Ms)
+      expect(r.throughput.map((t: any) => t.inFlight), system).toEqual(IN_FLIGHT)
+      for (const t of r.throughput) {
+        expect(t.completed, `${system} at ${t.inFlight}`).toBeGreaterThan(0)
+        expect(t.errors, `${system} at ${t.inFlight}`).toBe(0)
+      }
+      expect(r.calls, system).toBeGreaterThanOrEqual(r.latency.count)
+    }
+  })
+
+  it('streams every token of every reply on every system', () => {
+    for (const system of STREAM_SYSTEMS) {
+      const r = results.streaming[system]
+      expect(r.errors, system).toBe(0)
+      expect(r.completed, system).toBeGreaterThan(0)
+      expect(r.tokens, system).toBe(1_000)
+      expect(r.chunksPerSecond, system).toBeGreaterThan(0)
+      expect(r.firstChunk.count, system).toBe(r.completed)
+    }
+  })
+
+  it('gathers a reply from each of the 10 workers on every system', () => {
+    for (const system of FANOUT_SYSTEMS) {
+      const r = results.fanout[system]
+      expect(r.workers, system).toBe(FANOUT_WORKERS)
+      expect(r.incomplete, system).toBe(0)
+      expect(r.latency.errors, system).toBe(0)
+      expect(r.latency.count, system).toBeGreaterThan(0)
+    }
+  })
+
+  it('runs calls through a broadcast claim and directly', () => {
+    for (const mode of ['broadcast', 'direct']) {
+      expect(results.claim[mode].errors, mode).toBe(0)
+      expect(results.claim[mode].count, mode).toBeGreaterThan(0)
+    }
+  })
+
+  it('completes a stream on another worker after SIGKILL, in order', () => {
+    const r = results.failover
+    expect(r.errors).toBe(0)
+    expect(r.completed).toBe(r.runs)
+    expect(r.killToComplete.count).toBe(r.runs)
+    expect(r.killToComplete.p50Ms).toBeGreaterThan(0)
+  })
+
+  it('measures every mesh size in one process and across processes', () => {
+    const { inProcess, multiProcess, params } = results.scale
+    for (const rows of [inProcess, multiProcess]) {
+      expect(rows.map((r: any) => r.peers)).toEqual(params.sizes)
+      for (const r of rows) {
+        expect(r.converged, `${r.peers} peers`).toBe(true)
+        expect(r.dispatch.errors, `${r.peers} peers`).toBe(0)
+        expect(r.dispatch.count, `${r.peers} peers`).toBeGreaterThan(0)
+        expect(r.cpuPctPerPeer, `${r.peers} peers`).toBeGreaterThan(0)
+        expect(r.bytesPerPeerPerSecond, `${r.peers} peers`).toBeGreaterThan(0)
+      }
+    }
+  })
+
+  it('sizes the browser bundle with and without meshwork', () => {
+    const { libp2pStack, meshwork } = results.bundle
+    expect(libp2pStack.gzipBytes).toBeGreaterThan(0)
+    expect(meshwork.gzipBytes).toBeGreaterThan(libp2pStack.gzipBytes)
+  })
+
+  it('writes results.json, the chart and the tables', () => {
+    const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'targets']))
+    expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
+    const tables = readFileSync(join(out, 'results.md'), 'utf8')
+    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle']) {
+      expect(tables).toContain(heading)
+    }
+  })
+})
