@@ -5,7 +5,7 @@
  * a superseded attempt are dropped, so the caller sees each chunk once.
  */
 import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, TimeoutError, errorFromWire, isFinal } from '../errors.ts'
-import { FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
+import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
 import { Assignments } from './assignments.ts'
 import { Call } from './call.ts'
@@ -274,7 +274,7 @@ export class Requester {
       service: call.service,
       payload: call.init.input.data,
       codec: call.init.input.codec,
-      flags: streaming ? FLAG_STREAM : 0,
+      flags: (streaming ? FLAG_STREAM : 0) | (this.journal != null && call.init.pinned == null ? FLAG_JOURNALED : 0),
       seq: call.received,
       prior: call.received > 0 ? call.kept : undefined,
       credit: streaming ? call.freshCredit() : 0,

@@ -28,7 +28,14 @@ export const KIND_PONG = 8
 /** worker -> requester: free capacity for a claimed task */
 export const KIND_OFFER = 9
 
+/** TASK: the caller wants chunks, not one value */
 export const FLAG_STREAM = 1
+/**
+ * TASK: the caller journals this task and may send it again after a
+ * restart, so the worker keeps its result (see ResultCache)
+ */
+export const FLAG_JOURNALED = 2
+/** ERROR: the task may run again elsewhere */
 export const FLAG_RETRYABLE = 1
 
 /** The fields a frame sets; everything else takes its protobuf default. */

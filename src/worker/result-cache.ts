@@ -1,9 +1,13 @@
 /**
  * Finished results a worker keeps for a while by (requester, task id), so a
- * repeated attempt after a lost reply (a requester that restarted, a reply
- * cut off with its connection) gets the stored result instead of running
- * the handler twice. Bounded in entries, bytes and age; oldest go first.
+ * repeated attempt after a lost reply (a journaling requester that
+ * restarted and sends its task again) gets the stored result instead of
+ * running the handler twice. Only tasks marked journaled are kept: no other
+ * requester sends a task to the same worker twice. Bounded in entries, bytes
+ * and age; oldest go first.
  */
+import { Fifo } from '../util/fifo.ts'
+
 export interface CachedResult {
   /** RESULT payload, or an ERROR's name and message */
   payload?: Uint8Array
@@ -24,6 +28,7 @@ export const DEFAULT_RESULT_CACHE_BYTES = 64 * 1024 * 1024
 export const DEFAULT_RESULT_CACHE_TTL_MS = 5 * 60_000
 
 interface Entry {
+  key: string
   result: CachedResult
   bytes: number
   expires: number
@@ -31,6 +36,12 @@ interface Entry {
 
 export class ResultCache {
   private readonly entries = new Map<string, Entry>()
+  /**
+   * Entries oldest first. Every entry lives `ttlMs`, so this is also expiry
+   * order. (Evicting through the Map's own order would walk the holes its
+   * deletions leave at the front: quadratic under a steady stream of results.)
+   */
+  private readonly order = new Fifo<Entry>()
   private readonly maxEntries: number
   private readonly maxBytes: number
   private readonly ttlMs: number
@@ -65,13 +76,22 @@ export class ResultCache {
     if (old != null) {
       this.delete(key, old)
     }
-    this.entries.set(key, { result, bytes, expires: now + this.ttlMs })
+    const entry: Entry = { key, result, bytes, expires: now + this.ttlMs }
+    this.entries.set(key, entry)
+    this.order.push(entry)
     this.bytes += bytes
-    for (const [k, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes && entry.expires >= now) {
+    while (this.order.length > 0) {
+      const oldest = this.order.peek() as Entry
+      if (this.entries.get(oldest.key) !== oldest) {
+        // replaced or deleted since: only its place in the queue was left
+        this.order.shift()
+        continue
+      }
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes && oldest.expires >= now) {
         break
       }
-      this.delete(k, entry)
+      this.order.shift()
+      this.delete(oldest.key, oldest)
     }
   }
 

@@ -9,7 +9,7 @@ import { InvalidArgumentError, NoWorkersError, ProtocolError, RateLimitedError }
 import { accessCheck } from '../security/access.ts'
 import { PeerLimits } from '../security/limits.ts'
 import { Fifo } from '../util/fifo.ts'
-import { FLAG_RETRYABLE, FLAG_STREAM, KIND_CHUNK, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
+import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CHUNK, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
 import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
 import type { AccessCheck } from '../security/access.ts'
@@ -323,9 +323,11 @@ export class WorkerRuntime {
     this.init.emit('work:start', event)
     let ok = false
     try {
-      const outcome = await runTask(task, () => this.load, this.results.maxEntryBytes)
+      // only a journaling requester sends a task here again (after its restart): keep just those
+      const keep = (task.frame.flags & FLAG_JOURNALED) !== 0
+      const outcome = await runTask(task, () => this.load, keep ? this.results.maxEntryBytes : 0)
       ok = outcome.ok
-      if (outcome.cache != null) {
+      if (keep && outcome.cache != null) {
         this.results.set(task.key, outcome.cache)
       }
     } finally {

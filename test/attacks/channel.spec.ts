@@ -14,7 +14,7 @@ import { createMeshNode } from '../../node/index.ts'
 import { SERVICE_TOPIC_PREFIX } from '../../src/constants.ts'
 import { encodePayload } from '../../src/wire/payload.ts'
 import { Claim } from '../../src/wire/generated/presence.js'
-import { FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_ERROR, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
+import { FLAG_JOURNALED, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_ERROR, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
 import { eventually } from '../helpers/mesh.ts'
 import { hostilePeer } from './hostile.ts'
 import type { HostilePeer, RawChannel } from './hostile.ts'
@@ -80,7 +80,8 @@ describe('hostile frames on task channels', () => {
 
   it('a task sent again runs once: same channel, a new channel, a later attempt', async () => {
     const first = await evil.channel(worker.peerId)
-    const task = { kind: KIND_TASK, task: 'replayed-1', attempt: 1, service: 'slow', ...payload('x') }
+    // marked journaled, as a requester that may send it again after a restart marks it
+    const task = { kind: KIND_TASK, task: 'replayed-1', attempt: 1, service: 'slow', flags: FLAG_JOURNALED, ...payload('x') }
     first.send(task)
     first.send(task)
     await eventually(() => first.received.some(f => f.kind === KIND_RESULT), 10_000, 'a result')
@@ -99,7 +100,7 @@ describe('hostile frames on task channels', () => {
 
   it('a streamed task sent again after it finished is answered from the stored chunks', async () => {
     const first = await evil.channel(worker.peerId)
-    const task = { kind: KIND_TASK, task: 'replayed-stream', attempt: 1, service: 'ticks', flags: FLAG_STREAM, credit: 100, ...payload(5) }
+    const task = { kind: KIND_TASK, task: 'replayed-stream', attempt: 1, service: 'ticks', flags: FLAG_STREAM | FLAG_JOURNALED, credit: 100, ...payload(5) }
     first.send(task)
     await eventually(() => first.received.some(f => f.kind === KIND_RESULT), 10_000, 'the stream')
     const second = await evil.channel(worker.peerId)
