@@ -46,7 +46,7 @@ export function peerIdFromBytes (bytes: Uint8Array): PeerId {
  * Decodes a signed announcement and checks its signature against the
  * announced peer's key. Throws {@link ProtocolError} on anything else.
  */
-export async function openAnnouncement (bytes: Uint8Array): Promise<OpenedAnnouncement> {
+export async function openAnnouncement (bytes: Uint8Array, options: OpenOptions = {}): Promise<OpenedAnnouncement> {
   if (bytes.byteLength > MAX_ANNOUNCEMENT_BYTES) {
     throw new ProtocolError('announcement too large')
   }
@@ -56,11 +56,19 @@ export async function openAnnouncement (bytes: Uint8Array): Promise<OpenedAnnoun
   } catch (err) {
     throw new ProtocolError('malformed announcement', { cause: err })
   }
-  return openSigned(signed)
+  return openSigned(signed, options)
+}
+
+export interface OpenOptions {
+  /**
+   * Skip the signature check: only when the bytes arrived in a gossipsub
+   * message whose own (checked) signature is the announced peer's.
+   */
+  signedBySender?: boolean
 }
 
 /** As {@link openAnnouncement}, for an already decoded envelope. */
-export async function openSigned (signed: SignedAnnouncement): Promise<OpenedAnnouncement> {
+export async function openSigned (signed: SignedAnnouncement, options: OpenOptions = {}): Promise<OpenedAnnouncement> {
   if (signed.announcement.byteLength > MAX_ANNOUNCEMENT_BYTES) {
     throw new ProtocolError('announcement too large')
   }
@@ -78,6 +86,9 @@ export async function openSigned (signed: SignedAnnouncement): Promise<OpenedAnn
   }
   if (announcement.services.some(s => s.models.length > 64 || s.name.length > 256)) {
     throw new ProtocolError('announcement exceeds service limits')
+  }
+  if (options.signedBySender === true) {
+    return { peerId, announcement }
   }
   let valid: boolean
   try {

@@ -54,6 +54,8 @@ export class Presence {
   private soonTimer?: ReturnType<typeof setTimeout>
   private lastSyncAt = 0
   private seq = 0n
+  /** The addresses of the last announcement, to tell when they change */
+  private announcedAddrs = ''
   private running = false
 
   constructor (init: PresenceInit) {
@@ -179,7 +181,20 @@ export class Presence {
    * NATed peer dialable): announce them, so others need not wait a refresh.
    */
   private readonly onSelfUpdate = (): void => {
-    this.announceSoon()
+    // the event fires for any change to our own record (protocols, metadata): only new addresses matter
+    if (this.addrsKey() !== this.announcedAddrs) {
+      this.announceSoon()
+    }
+  }
+
+  private addrsKey (): string {
+    return this.init.libp2p.getMultiaddrs().slice(0, 16).map(ma => ma.toString()).join(' ')
+  }
+
+  private currentAddrs (): Array<Uint8Array<ArrayBuffer>> {
+    const addrs = this.init.libp2p.getMultiaddrs().slice(0, 16)
+    this.announcedAddrs = addrs.map(ma => ma.toString()).join(' ')
+    return addrs.map(ma => ma.bytes as Uint8Array<ArrayBuffer>)
   }
 
   private readonly onMessage = (evt: CustomEvent<Message>): void => {
@@ -198,7 +213,8 @@ export class Presence {
       return 'reject'
     }
     try {
-      const opened = await openAnnouncement(msg.data)
+      // gossipsub checked that msg.from signed these bytes; all that is left is who they describe
+      const opened = await openAnnouncement(msg.data, { signedBySender: true })
       if (!opened.peerId.equals(msg.from)) {
         // someone publishing an announcement of another peer
         return 'reject'
@@ -314,7 +330,7 @@ export class Presence {
       peer: libp2p.peerId.toMultihash().bytes,
       seq: this.seq,
       services: this.init.services(),
-      addrs: libp2p.getMultiaddrs().slice(0, 16).map(ma => ma.bytes),
+      addrs: this.currentAddrs(),
       refreshMs: Math.round(this.interval()),
       gone: [...this.gone.keys()].map(id => peerIdFromString(id).toMultihash().bytes),
       leaving,

@@ -6,6 +6,7 @@
  * WebRTC links exist.
  */
 import { scoring } from '../security/penalties.ts'
+import { fastMsgId } from './fast-msg-id.ts'
 import type { PeerPenalties } from '../security/penalties.ts'
 import type { GossipsubOpts } from '@libp2p/gossipsub'
 
@@ -15,6 +16,7 @@ export function gossipsubOptions (penalties: PeerPenalties, overrides: Partial<G
     allowPublishToZeroTopicPeers: true,
     emitSelf: false,
     runOnLimitedConnection: true,
+    fastMsgIdFn: fastMsgId,
     ...scoring(penalties),
     ...overrides
   }
