@@ -10,8 +10,8 @@ import { decodePayload } from '../wire/payload.ts'
 import { Assignments } from './assignments.ts'
 import { Call } from './call.ts'
 import { CallJournal } from './call-journal.ts'
+import { candidates } from './candidates.ts'
 import type { CallInit } from './call.ts'
-import type { Candidate } from './balancers.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { PeerTable } from '../presence/peer-table.ts'
@@ -185,8 +185,8 @@ export class Requester {
       this.end(call, call.lastError ?? new NoWorkersError(`"${call.service}" failed on ${call.attempt} workers`))
       return
     }
-    const candidates = this.candidates(call)
-    if (candidates.length === 0) {
+    const choices = candidates(this.init.table, call)
+    if (choices.length === 0) {
       if (call.lastError?.name === 'RateLimitedError') {
         // every worker left refused for lack of room: the mesh is full, and a broadcast claim
         // would only ask the same full workers again (and load every peer with gossip)
@@ -201,33 +201,9 @@ export class Requester {
       }
       return
     }
-    const preferred = call.init.preferPeer != null ? candidates.find(c => c.peerId === call.init.preferPeer) : undefined
-    const choice = preferred ?? call.init.balancer.pick(candidates, call.service)
+    const preferred = call.init.preferPeer != null ? choices.find(c => c.peerId === call.init.preferPeer) : undefined
+    const choice = preferred ?? call.init.balancer.pick(choices, call.service)
     void this.send(call, choice.peerId)
-  }
-
-  private candidates (call: Call): Candidate[] {
-    const out: Candidate[] = []
-    for (const record of this.init.table.workers(call.service)) {
-      if (call.tried.has(record.peerId)) {
-        continue
-      }
-      if (call.init.pinned != null && record.peerId !== call.init.pinned) {
-        continue
-      }
-      const entry = record.services.get(call.service)
-      if (call.init.model != null && entry?.models.includes(call.init.model) !== true) {
-        continue
-      }
-      out.push({
-        peerId: record.peerId,
-        outstanding: record.outstanding,
-        load: record.load,
-        capacity: entry?.concurrency ?? record.capacity,
-        latencyMs: record.latencyMs
-      })
-    }
-    return out
   }
 
   private async send (call: Call, peerId: string): Promise<void> {

@@ -10,7 +10,7 @@
  * ```ts
  * const node = await createMeshNode({ bootstrap, journal: await levelJournal('./tasks') })
  * for (const task of await node.recover()) {
- *   task.result?.then(value => console.log(task.id, value))
+ *   task.result?.then(value => deliver(task.id, value))
  * }
  * ```
  */

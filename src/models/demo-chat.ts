@@ -14,6 +14,7 @@
  */
 import { parseChatRequest, splitPrefill } from './chat.ts'
 import { DEFAULT_MAX_TOKENS, DEFAULT_TOKEN_DELAY_MS, MAX_TOKENS_LIMIT, nextToken } from './demo-llm.ts'
+import { sleep } from '../util/sleep.ts'
 import type { ChatMessage, ChatRequest } from './chat.ts'
 import type { DemoLlmOptions } from './demo-llm.ts'
 import type { Handler, HandlerContext } from '../types.ts'
@@ -149,20 +150,3 @@ export function demoChat (options: DemoLlmOptions = {}): Handler<ChatRequest, st
   }
 }
 
-async function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted()
-  if (ms <= 0) {
-    return
-  }
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}

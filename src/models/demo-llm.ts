@@ -14,6 +14,7 @@
  * ```
  */
 import { CORPUS } from './corpus.ts'
+import { sleep } from '../util/sleep.ts'
 import type { Handler, HandlerContext } from '../types.ts'
 
 export const DEMO_LLM_SERVICE = 'demo-llm'
@@ -106,24 +107,6 @@ export function generate (prompt: string, maxTokens = DEFAULT_MAX_TOKENS): strin
     tokens.push(nextToken(prompt, tokens, i))
   }
   return tokens
-}
-
-async function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) {
-    signal.throwIfAborted()
-    return
-  }
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 export interface DemoLlmOptions {
