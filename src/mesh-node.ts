@@ -145,7 +145,11 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       log: log('connector'),
       bootstrap: init.bootstrap ?? [],
       minConnections: init.minConnections ?? DEFAULT_MIN_CONNECTIONS,
-      onBootstrapConnected: async (peerId) => { await this.presence.sync(peerId, AbortSignal.timeout(10_000)) }
+      onBootstrapConnected: async (peerId) => {
+        await this.presence.sync(peerId, AbortSignal.timeout(10_000))
+        // the peers already here learn of this one now, not a refresh later
+        this.presence.announceSoon()
+      }
     })
     this.calls = new Calls({
       requester: this.requester,

@@ -26,6 +26,8 @@ import type { Libp2p, Logger, PeerId, PrivateKey, Stream } from '@libp2p/interfa
 const MAX_SYNC_ENTRIES = 2_000
 /** Don't re-sync with peers more often than this once the table is populated. */
 const RESYNC_AFTER_MS = 30_000
+/** An announcement nobody received is sent again after this long. */
+const ANNOUNCE_RETRY_MS = 1_000
 /** How long a dead peer stays in gone lists. */
 const GONE_TTL_MS = 30_000
 /** How long a dead peer's tombstone stops stale announcements reviving it. */
@@ -52,6 +54,7 @@ export class Presence {
   private readonly gone = new Map<string, number>()
   private refreshTimer?: ReturnType<typeof setTimeout>
   private soonTimer?: ReturnType<typeof setTimeout>
+  private retryTimer?: ReturnType<typeof setTimeout>
   private lastSyncAt = 0
   private seq = 0n
   /** The addresses of the last announcement, to tell when they change */
@@ -83,6 +86,7 @@ export class Presence {
     this.running = false
     clearTimeout(this.refreshTimer)
     clearTimeout(this.soonTimer)
+    clearTimeout(this.retryTimer)
     const { pubsub, libp2p } = this.init
     libp2p.removeEventListener('peer:identify', this.onIdentify)
     libp2p.removeEventListener('self:peer:update', this.onSelfUpdate)
@@ -298,10 +302,19 @@ export class Presence {
     if (!this.running) {
       return
     }
+    let recipients = 0
     try {
-      await this.init.pubsub.publish(PRESENCE_TOPIC, await this.seal(false))
+      recipients = (await this.init.pubsub.publish(PRESENCE_TOPIC, await this.seal(false))).recipients.length
     } catch (err: any) {
       this.init.log('announcement not published: %s', err.message)
+    }
+    if (recipients === 0 && this.running && this.retryTimer == null) {
+      // nobody heard it (a peer that has just joined, before gossipsub knows who listens):
+      // say it again shortly rather than a whole refresh interval later
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined
+        void this.announce()
+      }, ANNOUNCE_RETRY_MS)
     }
   }
 
