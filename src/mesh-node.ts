@@ -18,6 +18,7 @@ import { Claims } from './dispatch/claims.ts'
 import { Requester } from './dispatch/requester.ts'
 import { Liveness } from './liveness/liveness.ts'
 import { Calls } from './mesh-calls.ts'
+import { AntiEntropy } from './presence/anti-entropy.ts'
 import { Connector } from './presence/connector.ts'
 import { PeerTable } from './presence/peer-table.ts'
 import { Presence } from './presence/presence.ts'
@@ -51,6 +52,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   private readonly topics: AppTopics
   private readonly relayTopics?: RelayTopics
   private readonly connector: Connector
+  private readonly antiEntropy: AntiEntropy
   private readonly calls: Calls
   private readonly role: string
   private readonly penalties?: PeerPenalties
@@ -123,6 +125,12 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       })),
       onAnnouncement: (peerId) => { this.connector.consider(peerId) }
     })
+    this.antiEntropy = new AntiEntropy({
+      libp2p,
+      log: log('presence'),
+      sync: async (peerId, signal) => { await this.presence.sync(peerId, signal) },
+      interval: () => this.presence.interval()
+    })
     this.liveness = new Liveness({
       libp2p,
       log: log('liveness'),
@@ -149,6 +157,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
         await this.presence.sync(peerId, AbortSignal.timeout(10_000))
         // the peers already here learn of this one now, not a refresh later
         this.presence.announceSoon()
+        this.antiEntropy.catchUp(peerId)
       }
     })
     this.calls = new Calls({
@@ -166,6 +175,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.claims.start()
     this.relayTopics?.start()
     this.liveness.start()
+    this.antiEntropy.start()
     this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     this.sweepTimer = setInterval(() => { this.presence.sweep(Date.now()) }, 1_000)
     await this.connector.start()
@@ -222,6 +232,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.stopped = true
     clearInterval(this.sweepTimer)
     this.connector.stop()
+    this.antiEntropy.stop()
     this.liveness.stop()
     this.requester.stop()
     this.worker.stop()
@@ -253,8 +264,8 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
 
   private onChannelClose (channel: TaskChannel, err?: Error): void {
     const peer = channel.remotePeer
-    if (err != null) {
-      // a reset (not a clean close) makes the peer suspect at once
+    if (err != null && this.dependsOn(peer)) {
+      // a reset (not a clean close) makes a peer holding our tasks suspect at once
       this.table.suspect(peer)
     }
     this.requester.onWorkerDown(peer, err != null ? 'stream reset' : 'channel closed', channel)
@@ -279,11 +290,25 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     }
   }
 
+  /**
+   * A lost connection makes a peer holding our tasks suspect at once (its
+   * tasks move). Any other peer may just have been hung up on: it is probed
+   * quietly, and declared dead only if it plainly cannot be reached.
+   */
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
-    this.table.suspect(peer)
+    if (this.dependsOn(peer)) {
+      this.table.suspect(peer)
+    } else {
+      this.liveness.checkLater(peer)
+    }
     this.requester.onWorkerDown(peer, 'disconnected')
     this.worker.onRequesterGone(peer)
+  }
+
+  /** Whether this node has tasks in flight on `peer`. */
+  private dependsOn (peer: string): boolean {
+    return (this.table.get(peer)?.outstanding ?? 0) > 0
   }
 
   private onPeerState (record: PeerRecord, previous: PeerState | undefined): void {

@@ -69,7 +69,7 @@ function split (total: number, parts: number): number[] {
 }
 
 /** Runs one mesh of `total` peers; over TCP the relay's CPU is charged to the mesh too. */
-async function runMesh (params: ScaleParams, total: number, transport: 'memory' | 'tcp'): Promise<Record<string, unknown>> {
+export async function runMesh (params: ScaleParams, total: number, transport: 'memory' | 'tcp'): Promise<Record<string, unknown>> {
   const relay = transport === 'tcp' ? await startRelay() : undefined
   // over TCP the relay is one of the N peers, in a process of its own
   const counts = transport === 'memory' ? [total] : split(total - 1, params.processes)

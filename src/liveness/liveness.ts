@@ -42,12 +42,19 @@ interface Contact {
 
 /** Suspect peers probed at once, at most. */
 const MAX_PROBES = 16
+/** Quiet checks of disconnected peers pending at once, at most. */
+const MAX_QUIET_CHECKS = 64
+/** A quiet check dials this long after the disconnect (plus up to as much again). */
+const QUIET_CHECK_DELAY_MS = 2_000
+/** A dial that fails this fast was refused: nobody listens there any more. */
+const REFUSED_WITHIN_MS = 2_000
 
 export class Liveness {
   private readonly init: LivenessInit
   private readonly contacts = new Map<string, Contact>()
   private readonly suspects = new Set<string>()
   private readonly probing = new Set<string>()
+  private readonly quietChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private timer?: ReturnType<typeof setInterval>
 
   constructor (init: LivenessInit) {
@@ -60,6 +67,45 @@ export class Liveness {
 
   stop (): void {
     clearInterval(this.timer)
+    for (const timer of this.quietChecks.values()) {
+      clearTimeout(timer)
+    }
+    this.quietChecks.clear()
+  }
+
+  /**
+   * A peer nothing depends on lost its connection to this one. That alone
+   * proves nothing (it may have been hung up on), so after a while it is
+   * dialled once: a dial refused outright means the peer is gone; anything
+   * slower is left to presence expiry, so a loaded machine is not taken for
+   * a dead one.
+   */
+  checkLater (peer: string): void {
+    if (this.quietChecks.has(peer) || this.quietChecks.size >= MAX_QUIET_CHECKS || this.init.table.get(peer)?.state !== 'alive') {
+      return
+    }
+    const timer = setTimeout(() => {
+      void this.quietCheck(peer).finally(() => { this.quietChecks.delete(peer) })
+    }, QUIET_CHECK_DELAY_MS * (1 + Math.random()))
+    this.quietChecks.set(peer, timer)
+  }
+
+  private async quietCheck (peer: string): Promise<void> {
+    const id = peerIdFromString(peer)
+    if (this.init.libp2p.getConnections(id).length > 0) {
+      return
+    }
+    const started = Date.now()
+    try {
+      await this.init.libp2p.dial(id, { signal: AbortSignal.timeout(this.init.deadTimeoutMs) })
+      this.init.table.seen(peer)
+    } catch (err: any) {
+      const refused = Date.now() - started < REFUSED_WITHIN_MS
+      if (refused && this.init.libp2p.getConnections(id).length === 0 && this.init.table.get(peer)?.state === 'alive') {
+        this.init.log('%s refused a dial after its connection dropped: %s', peer, err.message)
+        this.declareDead(peer)
+      }
+    }
   }
 
   /** Any frame from a peer is a sign of life. */

@@ -252,6 +252,12 @@ export class Presence {
   private async applyAll (entries: SignedAnnouncement[]): Promise<void> {
     for (const entry of entries) {
       try {
+        // most of a table is what this peer already has: skip those before checking signatures
+        const { peerId, announcement } = await openSigned(entry, { signedBySender: true })
+        const known = this.init.table.get(peerId.toString())
+        if (known != null && known.seq >= announcement.seq) {
+          continue
+        }
         this.apply(await openSigned(entry), SignedAnnouncement.encode(entry))
       } catch (err: any) {
         this.init.log('dropping a bad table entry: %s', err.message)
