@@ -10,6 +10,7 @@
  */
 import { Uint8ArrayList } from 'uint8arraylist'
 import { ProtocolError } from '../errors.ts'
+import { atEndOfTurn, hasEndOfTurn } from '../util/end-of-turn.ts'
 import { encodeFrame, FrameDecoder } from '../wire/frame.ts'
 import type { Frame, FrameInit } from '../wire/frame.ts'
 import type { Stream } from '@libp2p/interface'
@@ -17,13 +18,6 @@ import type { Stream } from '@libp2p/interface'
 /** Queued bytes above which producers should wait (see `whenWritable`). */
 const HIGH_WATER_BYTES = 1024 * 1024
 
-/**
- * Runs `fn` once the I/O callbacks of this event-loop turn are done
- * (`setImmediate`), where the platform has such a thing.
- */
-const atEndOfTurn: ((fn: () => void) => void) | undefined = typeof globalThis.setImmediate === 'function'
-  ? (fn) => { setImmediate(fn) }
-  : undefined
 
 export interface TaskChannelInit {
   stream: Stream
@@ -94,7 +88,7 @@ export class TaskChannel {
         this.flushScheduled = false
         this.flush()
       }
-      if (this.wroteThisTurn && atEndOfTurn != null) {
+      if (this.wroteThisTurn && hasEndOfTurn) {
         atEndOfTurn(flush)
       } else {
         queueMicrotask(flush)
@@ -135,7 +129,7 @@ export class TaskChannel {
     this.pendingBytes = 0
     this.sendDelayMs += (performance.now() - this.pendingSince - this.sendDelayMs) * 0.2
     const data = frames.length === 1 ? frames[0] : new Uint8ArrayList(...frames)
-    if (!this.wroteThisTurn && atEndOfTurn != null) {
+    if (!this.wroteThisTurn && hasEndOfTurn) {
       this.wroteThisTurn = true
       atEndOfTurn(() => { this.wroteThisTurn = false })
     }

@@ -270,22 +270,28 @@ export class Requester {
     }
   }
 
+  /** A CHUNK frame: chunk `seq` in `payload`, and the ones after it in `more`. */
   private onChunk (call: Call, frame: Frame): void {
     if (!call.init.streaming || frame.seq > call.received) {
       this.failover(call, 'out-of-order chunk')
       return
     }
-    if (frame.seq < call.received) {
-      return
+    const count = 1 + frame.more.length
+    for (let i = 0; i < count; i++) {
+      if (frame.seq + i < call.received) {
+        // already had it from an earlier attempt
+        continue
+      }
+      const raw = i === 0 ? { data: frame.payload, codec: frame.codec } : frame.more[i - 1]
+      let chunk: unknown
+      try {
+        chunk = decodePayload(raw.data, raw.codec)
+      } catch (err: any) {
+        this.end(call, err)
+        return
+      }
+      call.accept(chunk, raw)
     }
-    let chunk: unknown
-    try {
-      chunk = decodePayload(frame.payload, frame.codec)
-    } catch (err: any) {
-      this.end(call, err)
-      return
-    }
-    call.accept(chunk, { data: frame.payload, codec: frame.codec })
   }
 
   private onResult (call: Call, frame: Frame): void {

@@ -38,12 +38,16 @@ export const FLAG_JOURNALED = 2
 /** ERROR: the task may run again elsewhere */
 export const FLAG_RETRYABLE = 1
 
+/** Chunks one CHUNK frame carries at most (`payload` and `more`). */
+export const MAX_CHUNKS_PER_FRAME = 1024
+
 /** The fields a frame sets; everything else takes its protobuf default. */
-export type FrameInit = Partial<Omit<Frame, 'payload' | 'token' | 'prior'>> & {
+export type FrameInit = Partial<Omit<Frame, 'payload' | 'token' | 'prior' | 'more'>> & {
   kind: number
   payload?: Uint8Array
   token?: Uint8Array
   prior?: Array<{ data: Uint8Array, codec: number }>
+  more?: Array<{ data: Uint8Array, codec: number }>
 }
 
 /** Encodes a frame with its length prefix, ready to send. */
@@ -69,11 +73,11 @@ export interface FrameDecoderInit {
 export class FrameDecoder {
   private readonly buffer = new Uint8ArrayList()
   private readonly maxFrameBytes: number
-  private readonly limits: { prior: number }
+  private readonly limits: { prior: number, more: number }
 
   constructor (init: FrameDecoderInit) {
     this.maxFrameBytes = init.maxFrameBytes
-    this.limits = { prior: init.maxPriorChunks ?? 100_000 }
+    this.limits = { prior: init.maxPriorChunks ?? 100_000, more: MAX_CHUNKS_PER_FRAME }
   }
 
   /** Appends bytes and returns every frame now complete. */

@@ -6,8 +6,8 @@
  * from where the caller is.
  */
 import { AbortError } from '../errors.ts'
-import { KIND_CHUNK } from '../wire/frame.ts'
 import { encodePayload } from '../wire/payload.ts'
+import { ChunkBatcher } from './chunk-batcher.ts'
 import type { RunningTask } from './worker.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 
@@ -20,41 +20,43 @@ import type { EncodedPayload } from '../wire/payload.ts'
 export async function streamReply (task: RunningTask, chunks: AsyncIterable<unknown>, signal: AbortSignal, load: number, sent?: (chunk: EncodedPayload) => void): Promise<unknown> {
   const resumeFrom = task.frame.seq
   const collected: unknown[] = []
+  const batcher = new ChunkBatcher(task, load)
   let seq = task.slot.resume === 'continue' ? resumeFrom : 0
-  for await (const chunk of chunks) {
-    if (signal.aborted) {
-      throw signal.reason ?? new AbortError()
-    }
-    if (seq < resumeFrom) {
+  try {
+    for await (const chunk of chunks) {
+      if (signal.aborted) {
+        throw signal.reason ?? new AbortError()
+      }
+      if (seq < resumeFrom) {
+        seq++
+        continue
+      }
+      if (!task.streaming) {
+        collected.push(chunk)
+        seq++
+        continue
+      }
+      while (task.credits <= 0 && !signal.aborted) {
+        // what is queued goes out before waiting: the reader needs it to grant more
+        batcher.flush()
+        await new Promise<void>(resolve => { task.wakeWriter = resolve })
+        task.wakeWriter = undefined
+      }
+      await task.channel.whenWritable()
+      if (signal.aborted) {
+        throw signal.reason ?? new AbortError()
+      }
+      const encoded = encodePayload(chunk)
+      batcher.add(seq, encoded)
+      sent?.(encoded)
+      task.credits--
       seq++
-      continue
     }
-    if (!task.streaming) {
-      collected.push(chunk)
-      seq++
-      continue
-    }
-    while (task.credits <= 0 && !signal.aborted) {
-      await new Promise<void>(resolve => { task.wakeWriter = resolve })
-      task.wakeWriter = undefined
-    }
-    await task.channel.whenWritable()
-    if (signal.aborted) {
-      throw signal.reason ?? new AbortError()
-    }
-    const { data, codec } = encodePayload(chunk)
-    task.channel.send({
-      kind: KIND_CHUNK,
-      task: task.id,
-      attempt: task.attempt,
-      seq,
-      payload: data,
-      codec,
-      load
-    })
-    sent?.({ data, codec })
-    task.credits--
-    seq++
+  } catch (err) {
+    batcher.discard()
+    throw err
   }
+  // every chunk goes before the RESULT that follows
+  batcher.flush()
   return task.streaming ? undefined : collected
 }

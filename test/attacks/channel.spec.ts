@@ -103,11 +103,15 @@ describe('hostile frames on task channels', () => {
     const task = { kind: KIND_TASK, task: 'replayed-stream', attempt: 1, service: 'ticks', flags: FLAG_STREAM | FLAG_JOURNALED, credit: 100, ...payload(5) }
     first.send(task)
     await eventually(() => first.received.some(f => f.kind === KIND_RESULT), 10_000, 'the stream')
+    // a CHUNK frame carries chunk `seq` and, in `more`, the ones right after it
+    const expand = (frames: typeof first.received): Array<{ seq: number, data: Uint8Array, codec: number }> => frames
+      .filter(f => f.kind === KIND_CHUNK)
+      .flatMap(f => [{ data: f.payload, codec: f.codec }, ...f.more].map((c, i) => ({ seq: f.seq + i, ...c })))
     const second = await evil.channel(worker.peerId)
     // a later attempt on a new channel, as a restarted requester sends it, missing the last two chunks
-    second.send({ ...task, attempt: 2, seq: 3, prior: first.received.slice(0, 3).map(f => ({ data: f.payload, codec: f.codec })) })
+    second.send({ ...task, attempt: 2, seq: 3, prior: expand(first.received).slice(0, 3).map(c => ({ data: c.data, codec: c.codec })) })
     await eventually(() => second.received.some(f => f.kind === KIND_RESULT), 10_000, 'the replay')
-    const chunks = (frames: typeof first.received): string[] => frames.filter(f => f.kind === KIND_CHUNK).map(f => `${f.seq}:${new TextDecoder().decode(f.payload)}`)
+    const chunks = (frames: typeof first.received): string[] => expand(frames).map(c => `${c.seq}:${new TextDecoder().decode(c.data)}`)
     expect(chunks(first.received)).toEqual(['0:0', '1:1', '2:2', '3:3', '4:4'])
     expect(chunks(second.received)).toEqual(['3:3', '4:4'])
     expect(runs.get(`${evil.peerId}/replayed-stream`)).toBe(1)

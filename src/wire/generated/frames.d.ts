@@ -18,6 +18,7 @@ export interface Frame {
     capacity: number;
     time: number;
     token: Uint8Array<ArrayBuffer>;
+    more: Payload[];
 }
 export declare namespace Frame {
     const codec: () => Codec<Frame>;
@@ -95,9 +96,19 @@ export declare namespace Frame {
         field: '$.token';
         value: Uint8Array<ArrayBuffer>;
     }
+    interface FrameMoreDataFieldEvent {
+        field: '$.more[].data';
+        value: Uint8Array<ArrayBuffer>;
+        index: number;
+    }
+    interface FrameMoreCodecFieldEvent {
+        field: '$.more[].codec';
+        value: number;
+        index: number;
+    }
     function encode(obj: Partial<Frame>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Frame;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameKindFieldEvent | FrameTaskFieldEvent | FrameAttemptFieldEvent | FrameServiceFieldEvent | FramePayloadFieldEvent | FrameCodecFieldEvent | FrameSeqFieldEvent | FramePriorDataFieldEvent | FramePriorCodecFieldEvent | FrameCreditFieldEvent | FrameTimeoutMsFieldEvent | FrameFlagsFieldEvent | FrameCodeFieldEvent | FrameMessageFieldEvent | FrameLoadFieldEvent | FrameCapacityFieldEvent | FrameTimeFieldEvent | FrameTokenFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameKindFieldEvent | FrameTaskFieldEvent | FrameAttemptFieldEvent | FrameServiceFieldEvent | FramePayloadFieldEvent | FrameCodecFieldEvent | FrameSeqFieldEvent | FramePriorDataFieldEvent | FramePriorCodecFieldEvent | FrameCreditFieldEvent | FrameTimeoutMsFieldEvent | FrameFlagsFieldEvent | FrameCodeFieldEvent | FrameMessageFieldEvent | FrameLoadFieldEvent | FrameCapacityFieldEvent | FrameTimeFieldEvent | FrameTokenFieldEvent | FrameMoreDataFieldEvent | FrameMoreCodecFieldEvent>;
 }
 export interface Payload {
     data: Uint8Array<ArrayBuffer>;

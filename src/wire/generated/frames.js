@@ -79,6 +79,12 @@ export var Frame;
                     w.uint32(138);
                     w.bytes(obj.token);
                 }
+                if (obj.more != null && obj.more.length > 0) {
+                    for (const value of obj.more) {
+                        w.uint32(146);
+                        Payload.codec().encode(value, w);
+                    }
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -100,7 +106,8 @@ export var Frame;
                     load: 0,
                     capacity: 0,
                     time: 0,
-                    token: uint8ArrayAlloc(0)
+                    token: uint8ArrayAlloc(0),
+                    more: []
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -179,6 +186,15 @@ export var Frame;
                             obj.token = reader.bytes();
                             break;
                         }
+                        case 18: {
+                            if (opts.limits?.more != null && obj.more.length === opts.limits.more) {
+                                throw new MaxLengthError('Decode error - repeated field "more" had too many elements');
+                            }
+                            obj.more.push(Payload.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.more$
+                            }));
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -188,7 +204,8 @@ export var Frame;
                 return obj;
             }, function* (reader, length, prefix, opts = {}) {
                 const obj = {
-                    prior: 0
+                    prior: 0,
+                    more: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -319,6 +336,21 @@ export var Frame;
                                 field: `${prefix}.token`,
                                 value: reader.bytes()
                             };
+                            break;
+                        }
+                        case 18: {
+                            if (opts.limits?.more != null && obj.more === opts.limits.more) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "more" had too many elements');
+                            }
+                            for (const evt of Payload.codec().stream(reader, reader.uint32(), `${prefix}.more[]`, {
+                                limits: opts.limits?.more$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.more
+                                };
+                            }
+                            obj.more++;
                             break;
                         }
                         default: {
