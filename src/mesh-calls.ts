@@ -101,9 +101,10 @@ export class Calls {
       cancel: () => { requester.cancel(call, new AbortError('the stream was cancelled')) },
       [Symbol.asyncIterator]: () => ({
         next: async (): Promise<IteratorResult<O>> => {
-          const { done, value, grant } = await call.take()
-          requester.grant(call, grant)
-          return done ? { done: true, value: undefined } : { done: false, value: value as O }
+          // a chunk already here is handed over without waiting on another promise
+          const ready = call.takeBuffered() ?? await call.take()
+          requester.grant(call, ready.grant)
+          return 'done' in ready && ready.done ? { done: true, value: undefined } : { done: false, value: ready.value as O }
         },
         return: async (): Promise<IteratorResult<O>> => {
           requester.cancel(call, new AbortError('the reader stopped'))

@@ -156,20 +156,29 @@ export class Call {
   }
 
   /**
-   * The reader takes the next chunk. Returns how much credit to grant the
-   * worker now (0 for none).
+   * The next chunk, if one is already here (no waiting, no promise), with
+   * how much credit to grant the worker now (0 for none).
    */
+  takeBuffered (): { value: unknown, grant: number } | undefined {
+    if (this.buffer.length === 0) {
+      return undefined
+    }
+    const value = this.buffer.shift()
+    let grant = 0
+    if (!this.settled && ++this.consumedSinceGrant >= Math.max(1, this.init.window >> 1)) {
+      grant = this.consumedSinceGrant
+      this.consumedSinceGrant = 0
+      this.creditLeft += grant
+    }
+    return { value, grant }
+  }
+
+  /** The reader takes the next chunk, waiting for it if need be. */
   async take (): Promise<{ done: boolean, value?: unknown, grant: number }> {
     while (true) {
-      if (this.buffer.length > 0) {
-        const value = this.buffer.shift()
-        let grant = 0
-        if (!this.settled && ++this.consumedSinceGrant >= Math.max(1, this.init.window >> 1)) {
-          grant = this.consumedSinceGrant
-          this.consumedSinceGrant = 0
-          this.creditLeft += grant
-        }
-        return { done: false, value, grant }
+      const ready = this.takeBuffered()
+      if (ready != null) {
+        return { done: false, ...ready }
       }
       if (this.failure != null) {
         throw this.failure

@@ -5,6 +5,7 @@
  */
 import { APP_TOPIC_PREFIX, SERVICE_TOPIC_PREFIX } from '../constants.ts'
 import { Claim } from '../wire/generated/presence.js'
+import { MAX_CODEC } from '../wire/payload.ts'
 import type { PeerPenalties } from '../security/penalties.ts'
 import type { Message, TopicValidatorFn } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
@@ -35,8 +36,8 @@ function isClaim (msg: Message): boolean {
 }
 
 function isAppMessage (msg: Message): boolean {
-  // one codec byte (0 JSON, 1 bytes) then the payload
-  return msg.type === 'signed' && msg.data.byteLength >= 1 && msg.data.byteLength <= MAX_APP_MESSAGE_BYTES && msg.data[0] <= 1
+  // one codec byte (see payload.ts) then the payload
+  return msg.type === 'signed' && msg.data.byteLength >= 1 && msg.data.byteLength <= MAX_APP_MESSAGE_BYTES && msg.data[0] <= MAX_CODEC
 }
 
 /** Validator of `meshwork/1/svc/<service>`: a decodable, signed claim. */

@@ -1,5 +1,6 @@
 /**
- * Payload codec: JSON by default; a `Uint8Array` travels as raw bytes.
+ * Payload codec: JSON by default; a `Uint8Array` travels as raw bytes and a
+ * string as its UTF-8 text (an LLM's tokens skip JSON both ways).
  *
  * @example
  * ```ts
@@ -11,6 +12,9 @@ import { InvalidArgumentError, ProtocolError } from '../errors.ts'
 
 export const CODEC_JSON = 0
 export const CODEC_BYTES = 1
+export const CODEC_TEXT = 2
+/** The highest codec number a peer understands. */
+export const MAX_CODEC = CODEC_TEXT
 
 export interface EncodedPayload {
   data: Uint8Array
@@ -24,6 +28,9 @@ const EMPTY = new Uint8Array(0)
 export function encodePayload (value: unknown): EncodedPayload {
   if (value instanceof Uint8Array) {
     return { data: value, codec: CODEC_BYTES }
+  }
+  if (typeof value === 'string') {
+    return { data: encoder.encode(value), codec: CODEC_TEXT }
   }
   if (value === undefined) {
     return { data: EMPTY, codec: CODEC_JSON }
@@ -43,6 +50,9 @@ export function encodePayload (value: unknown): EncodedPayload {
 export function decodePayload (data: Uint8Array, codec: number): unknown {
   if (codec === CODEC_BYTES) {
     return data
+  }
+  if (codec === CODEC_TEXT) {
+    return decoder.decode(data)
   }
   if (codec !== CODEC_JSON) {
     throw new ProtocolError(`unknown payload codec ${codec}`)
