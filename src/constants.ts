@@ -47,7 +47,13 @@ export const DEFAULT_STALL_TIMEOUT_MS = 5_000
 /** How long a broadcast claim waits for offers before announcing again. */
 export const DEFAULT_CLAIM_ROUND_MS = 1_000
 /** Chunks a worker may send before the caller grants more. */
-export const DEFAULT_STREAM_WINDOW = 256
+export const DEFAULT_STREAM_WINDOW = 1024
+/**
+ * Bytes of chunks a stream's reader may leave unread. An honest worker stays
+ * within the window; a window of large chunks can pass this, and the call
+ * then fails (lower `window` for large chunks) rather than hold more.
+ */
+export const MAX_UNREAD_STREAM_BYTES = 64 * 1024 * 1024
 /** Chunk bytes a caller keeps to resume a stream on another worker. */
 export const DEFAULT_RESUME_BUFFER_BYTES = 8 * 1024 * 1024
 /** Calls one node may have in flight at once. */

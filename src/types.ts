@@ -118,7 +118,10 @@ export interface StreamOptions extends CallOptions {
    * chunk a worker may take its time; its liveness is watched regardless.)
    */
   stallTimeoutMs?: number
-  /** Chunks the worker may send ahead of the reader */
+  /**
+   * Chunks the worker may send ahead of the reader. Default 1024; lower it
+   * for large chunks (a reader may leave at most 64 MiB unread)
+   */
   window?: number
 }
 

@@ -3,6 +3,7 @@
  * A call ends exactly once, with a value, the end of its stream, or an
  * error; chunks reach the reader once each, in order.
  */
+import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
 import { AbortError } from '../errors.ts'
 import { Fifo } from '../util/fifo.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
@@ -58,6 +59,9 @@ export class Call {
   private resumable = true
 
   private readonly buffer = new Fifo<unknown>()
+  /** Byte sizes of the chunks in `buffer`, in step with it */
+  private readonly bufferSizes = new Fifo<number>()
+  private unreadBytes = 0
   private waiter?: () => void
   private ended = false
   private failure?: Error
@@ -97,8 +101,11 @@ export class Call {
     return this.creditLeft
   }
 
-  /** Accepts the next chunk (already checked to be in sequence). */
-  accept (chunk: unknown, raw: Payload): void {
+  /**
+   * Accepts the next chunk (already checked to be in sequence). Returns
+   * false when the reader has left more than MAX_UNREAD_STREAM_BYTES unread.
+   */
+  accept (chunk: unknown, raw: Payload): boolean {
     this.received++
     this.attemptChunks++
     this.creditLeft--
@@ -113,7 +120,10 @@ export class Call {
       }
     }
     this.buffer.push(chunk)
+    this.bufferSizes.push(raw.data.byteLength)
+    this.unreadBytes += raw.data.byteLength
     this.wake()
+    return this.unreadBytes <= MAX_UNREAD_STREAM_BYTES
   }
 
   /**
@@ -164,6 +174,7 @@ export class Call {
       return undefined
     }
     const value = this.buffer.shift()
+    this.unreadBytes -= this.bufferSizes.shift() ?? 0
     let grant = 0
     if (!this.settled && ++this.consumedSinceGrant >= Math.max(1, this.init.window >> 1)) {
       grant = this.consumedSinceGrant

@@ -5,6 +5,7 @@
  * a superseded attempt are dropped, so the caller sees each chunk once.
  */
 import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, TimeoutError, errorFromWire, isFinal } from '../errors.ts'
+import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
 import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
 import { Assignments } from './assignments.ts'
@@ -290,7 +291,10 @@ export class Requester {
         this.end(call, err)
         return
       }
-      call.accept(chunk, raw)
+      if (!call.accept(chunk, raw)) {
+        this.end(call, new ProtocolError(`more than ${MAX_UNREAD_STREAM_BYTES} bytes of the stream unread; lower its window`))
+        return
+      }
     }
   }
 

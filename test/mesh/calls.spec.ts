@@ -40,6 +40,9 @@ describe('calls', () => {
           yield i
         }
       })
+      w.serve('big-chunks', async function * () {
+        for (let i = 0; i < 200; i++) yield new Uint8Array(1024 * 1024)
+      })
     }
     await caller.waitForWorkers('slow-reader', 4)
   })
@@ -80,6 +83,17 @@ describe('calls', () => {
       }
     }
     expect(read).toBe(1000)
+  })
+
+  it('a reader that leaves more than 64 MiB unread gets ProtocolError, not a growing buffer', async () => {
+    const stream = caller.stream<Uint8Array>('big-chunks', null, { window: 1024 })
+    const iterator = stream[Symbol.asyncIterator]()
+    await iterator.next()
+    await sleep(1_000)
+    let read = 1
+    const drained = (async () => { for (;;) { if ((await iterator.next()).done === true) return; read++ } })()
+    await expect(drained).rejects.toHaveProperty('name', 'ProtocolError')
+    expect(read).toBeLessThan(200)
   })
 
   it('a timeout rejects with TimeoutError and reaches the handler as an abort', async () => {
