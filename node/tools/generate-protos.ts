@@ -5,9 +5,14 @@
  * protons emits TypeScript namespaces and enums, which Node's type stripping
  * cannot run, so the generated code is compiled once here to plain
  * JavaScript with declarations (`generated/*.js` + `*.d.ts`).
+ *
+ * protons gives every `bytes` field a freshly allocated empty buffer as its
+ * default, on every decode; that was the largest single cost of decoding a
+ * frame full of chunks. The compiled code shares one empty array instead
+ * (an empty array cannot be written to, so sharing it is safe).
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -33,7 +38,21 @@ for (const folder of folders) {
       '--declaration', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext',
       '--skipLibCheck', '--outDir', out, ...generated
     ], { stdio: 'inherit', cwd: root })
+    for (const file of readdirSync(out).filter(f => f.endsWith('.js'))) {
+      shareEmptyBytes(join(out, file))
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+function shareEmptyBytes (file: string): void {
+  const code = readFileSync(file, 'utf8')
+  if (!code.includes('uint8ArrayAlloc(0)')) {
+    return
+  }
+  const shared = code
+    .replaceAll('uint8ArrayAlloc(0)', 'EMPTY_BYTES')
+    .replace(/^(import [^\n]*\n)(?!import)/m, '$1const EMPTY_BYTES = new Uint8Array(0);\n')
+  writeFileSync(file, shared)
 }

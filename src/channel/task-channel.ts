@@ -5,8 +5,9 @@
  * frames queued later in the same turn wait for its end and share one write
  * (one muxer frame, one encryption, one syscall, one window update at the
  * reader), so a streaming handler's burst or the replies to a read full of
- * tasks do not cost a write each. The writer waits for `drain` when the
- * stream's buffer is full.
+ * tasks do not cost a write each. A queue that reaches EAGER_WRITE_BYTES
+ * goes out at once, so the reader works on a long burst while the rest is
+ * produced. The writer waits for `drain` when the stream's buffer is full.
  */
 import { Uint8ArrayList } from 'uint8arraylist'
 import { ProtocolError } from '../errors.ts'
@@ -17,7 +18,8 @@ import type { Stream } from '@libp2p/interface'
 
 /** Queued bytes above which producers should wait (see `whenWritable`). */
 const HIGH_WATER_BYTES = 1024 * 1024
-
+/** Queued bytes that go out without waiting for the end of the turn */
+const EAGER_WRITE_BYTES = 8 * 1024
 
 export interface TaskChannelInit {
   stream: Stream
@@ -82,6 +84,11 @@ export class TaskChannel {
       this.abort(new ProtocolError('peer is not reading its task channel', { peerId: this.remotePeer }))
       return
     }
+    if (this.pendingBytes >= EAGER_WRITE_BYTES && !this.waitingForDrain) {
+      // a burst this large is worth its own write: the reader starts on it sooner
+      this.flush()
+      return
+    }
     if (!this.flushScheduled && !this.waitingForDrain) {
       this.flushScheduled = true
       const flush = (): void => {
@@ -96,9 +103,14 @@ export class TaskChannel {
     }
   }
 
+  /** Whether the queue is below its high-water mark (producers may go on). */
+  get writable (): boolean {
+    return this.pendingBytes < HIGH_WATER_BYTES || this.closed
+  }
+
   /** Resolves once the queue is below its high-water mark. */
   async whenWritable (): Promise<void> {
-    if (this.pendingBytes < HIGH_WATER_BYTES || this.closed) {
+    if (this.writable) {
       return
     }
     await new Promise<void>(resolve => { this.writableWaiters.push(resolve) })

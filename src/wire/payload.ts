@@ -9,6 +9,7 @@
  * ```
  */
 import { InvalidArgumentError, ProtocolError } from '../errors.ts'
+import { encodeUtf8 } from './utf8.ts'
 
 export const CODEC_JSON = 0
 export const CODEC_BYTES = 1
@@ -21,7 +22,6 @@ export interface EncodedPayload {
   codec: number
 }
 
-const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const EMPTY = new Uint8Array(0)
 
@@ -30,7 +30,7 @@ export function encodePayload (value: unknown): EncodedPayload {
     return { data: value, codec: CODEC_BYTES }
   }
   if (typeof value === 'string') {
-    return { data: encoder.encode(value), codec: CODEC_TEXT }
+    return { data: encodeUtf8(value), codec: CODEC_TEXT }
   }
   if (value === undefined) {
     return { data: EMPTY, codec: CODEC_JSON }
@@ -44,7 +44,7 @@ export function encodePayload (value: unknown): EncodedPayload {
   if (text === undefined) {
     throw new InvalidArgumentError(`a ${typeof value} cannot be sent as a payload`)
   }
-  return { data: encoder.encode(text), codec: CODEC_JSON }
+  return { data: encodeUtf8(text), codec: CODEC_JSON }
 }
 
 export function decodePayload (data: Uint8Array, codec: number): unknown {

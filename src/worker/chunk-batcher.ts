@@ -2,16 +2,19 @@
  * Groups a streaming handler's chunks into CHUNK frames. The first chunk of
  * a turn of the event loop goes out at once (time to first token stays
  * short); chunks the handler yields later in the same turn wait for its end
- * and travel together in one frame (`payload`, then `more`), so a fast
- * handler costs one frame encode and decode per burst, not per chunk.
+ * and travel together in frames of up to MAX_BATCH_CHUNKS (`payload`, then
+ * `more`), so a fast handler costs one frame encode and decode per batch,
+ * not per chunk, and the reader can start on a long burst before its end.
  */
 import { atEndOfTurn, hasEndOfTurn } from '../util/end-of-turn.ts'
-import { KIND_CHUNK, MAX_CHUNKS_PER_FRAME } from '../wire/frame.ts'
+import { KIND_CHUNK } from '../wire/frame.ts'
 import type { RunningTask } from './worker.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 
 /** Bytes of chunk payloads one frame carries at most (well under any frame limit). */
-const MAX_BATCH_BYTES = 64 * 1024
+const MAX_BATCH_BYTES = 8 * 1024
+/** Chunks one frame carries at most, so a long burst travels in several frames */
+const MAX_BATCH_CHUNKS = 128
 
 export class ChunkBatcher {
   private readonly task: RunningTask
@@ -40,7 +43,7 @@ export class ChunkBatcher {
     }
     this.pending.push(chunk)
     this.pendingBytes += chunk.data.byteLength
-    if (this.pending.length >= MAX_CHUNKS_PER_FRAME || this.pendingBytes >= MAX_BATCH_BYTES || !hasEndOfTurn) {
+    if (this.pending.length >= MAX_BATCH_CHUNKS || this.pendingBytes >= MAX_BATCH_BYTES || !hasEndOfTurn) {
       this.flush()
     } else if (!this.flushScheduled) {
       this.flushScheduled = true

@@ -42,9 +42,11 @@ export async function streamReply (task: RunningTask, chunks: AsyncIterable<unkn
         await new Promise<void>(resolve => { task.wakeWriter = resolve })
         task.wakeWriter = undefined
       }
-      await task.channel.whenWritable()
-      if (signal.aborted) {
-        throw signal.reason ?? new AbortError()
+      if (!task.channel.writable) {
+        await task.channel.whenWritable()
+        if (signal.aborted) {
+          throw signal.reason ?? new AbortError()
+        }
       }
       const encoded = encodePayload(chunk)
       batcher.add(seq, encoded)

@@ -1,5 +1,6 @@
 import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime';
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc';
+const EMPTY_BYTES = new Uint8Array(0);
 export var JournalEntry;
 (function (JournalEntry) {
     let _codec;
@@ -56,7 +57,7 @@ export var JournalEntry;
                 const obj = {
                     id: '',
                     service: '',
-                    input: uint8ArrayAlloc(0),
+                    input: EMPTY_BYTES,
                     codec: 0,
                     streaming: false,
                     createdAt: 0n,

@@ -1,5 +1,6 @@
 import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime';
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc';
+const EMPTY_BYTES = new Uint8Array(0);
 export var Capability;
 (function (Capability) {
     let _codec;
@@ -32,7 +33,7 @@ export var Capability;
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
-                    peer: uint8ArrayAlloc(0),
+                    peer: EMPTY_BYTES,
                     services: [],
                     expiresAt: 0n,
                     issuedAt: 0n
@@ -153,8 +154,8 @@ export var SignedCapability;
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
-                    capability: uint8ArrayAlloc(0),
-                    signature: uint8ArrayAlloc(0)
+                    capability: EMPTY_BYTES,
+                    signature: EMPTY_BYTES
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {

@@ -1,5 +1,6 @@
 import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime';
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc';
+const EMPTY_BYTES = new Uint8Array(0);
 export var Frame;
 (function (Frame) {
     let _codec;
@@ -94,7 +95,7 @@ export var Frame;
                     task: '',
                     attempt: 0,
                     service: '',
-                    payload: uint8ArrayAlloc(0),
+                    payload: EMPTY_BYTES,
                     codec: 0,
                     seq: 0,
                     prior: [],
@@ -106,7 +107,7 @@ export var Frame;
                     load: 0,
                     capacity: 0,
                     time: 0,
-                    token: uint8ArrayAlloc(0),
+                    token: EMPTY_BYTES,
                     more: []
                 };
                 const end = length == null ? reader.len : reader.pos + length;
@@ -398,7 +399,7 @@ export var Payload;
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
-                    data: uint8ArrayAlloc(0),
+                    data: EMPTY_BYTES,
                     codec: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;

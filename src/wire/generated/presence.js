@@ -1,5 +1,6 @@
 import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime';
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc';
+const EMPTY_BYTES = new Uint8Array(0);
 export var Announcement;
 (function (Announcement) {
     let _codec;
@@ -52,7 +53,7 @@ export var Announcement;
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
-                    peer: uint8ArrayAlloc(0),
+                    peer: EMPTY_BYTES,
                     seq: 0n,
                     services: [],
                     addrs: [],
@@ -375,8 +376,8 @@ export var SignedAnnouncement;
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
-                    announcement: uint8ArrayAlloc(0),
-                    signature: uint8ArrayAlloc(0)
+                    announcement: EMPTY_BYTES,
+                    signature: EMPTY_BYTES
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
