@@ -9,7 +9,7 @@ import type { StreamParams } from '../roles/measure.ts'
 export const STREAM_SYSTEMS = ['meshwork', 'libp2p-stream', 'nats', 'redis', 'http']
 
 export function streamParams (quick: boolean): StreamParams {
-  return quick ? { runs: 5, tokens: 1_000, warmup: 2 } : { runs: 50, tokens: 1_000, warmup: 10 }
+  return quick ? { runs: 5, tokens: 1_000, warmup: 2 } : { runs: 200, tokens: 1_000, warmup: 50 }
 }
 
 export async function streamingCase (ctx: BenchContext, systems = STREAM_SYSTEMS): Promise<Record<string, any>> {
