@@ -9,6 +9,7 @@ import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
 import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
 import { Assignments } from './assignments.ts'
+import { StallWatch } from './stall-watch.ts'
 import { Call } from './call.ts'
 import { CallJournal } from './call-journal.ts'
 import { candidates } from './candidates.ts'
@@ -41,6 +42,7 @@ export class Requester {
   private readonly assignments: Assignments
   private readonly journal?: CallJournal
   private readonly timers = new Map<Call, ReturnType<typeof setTimeout>>()
+  private readonly stalls = new StallWatch(call => { this.failover(call, 'stalled') })
   private running = true
 
   constructor (init: RequesterInit) {
@@ -139,20 +141,6 @@ export class Requester {
       if (channel == null || call.channel === channel) {
         this.failover(call, reason)
       }
-    }
-  }
-
-  /** Periodic check for stalled streams. */
-  tick (now: number): void {
-    const stalled: Call[] = []
-    for (const call of this.assignments.calls()) {
-      // before its first chunk a worker may be thinking (a long prompt); liveness covers its death
-      if (call.init.streaming && call.attemptChunks > 0 && !call.readerBehind && now - call.lastActivityAt > call.init.stallTimeoutMs) {
-        stalled.push(call)
-      }
-    }
-    for (const call of stalled) {
-      this.failover(call, 'stalled')
     }
   }
 
@@ -296,6 +284,8 @@ export class Requester {
         return
       }
     }
+    // before its first chunk a worker may be thinking (a long prompt); liveness covers its death
+    this.stalls.watch(call)
   }
 
   private onResult (call: Call, frame: Frame): void {
@@ -366,6 +356,7 @@ export class Requester {
       call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
     }
     this.init.log('moving %s off %s: %s', call.id, peer, reason)
+    this.stalls.unwatch(call)
     this.assignments.unassign(call)
     call.tried.add(peer)
     call.movedFrom = { peerId: peer, reason, since: call.dispatchedAt }
@@ -397,6 +388,7 @@ export class Requester {
     this.calls.delete(call.id)
     clearTimeout(this.timers.get(call))
     this.timers.delete(call)
+    this.stalls.unwatch(call)
     this.init.emit('task:done', { taskId: call.id, service: call.service, attempt: call.attempt, peerId: peer ?? '', ok })
   }
 }

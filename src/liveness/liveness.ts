@@ -179,7 +179,6 @@ export class Liveness {
         void this.probe(peer, now)
       }
     }
-    requester.tick(now)
   }
 
   private declareDead (peer: string): void {

@@ -30,8 +30,10 @@ export interface PeerRecord {
   stateSince: number
   rttMs?: number
   latencyMs?: number
-  /** Tasks in flight there as the peer last reported, and when */
+  /** Tasks in flight there as the peer last reported */
   load: number
+  /** Wall-clock time of the last load report on a task frame (0: none) */
+  reportedAt: number
   capacity: number
   /** This node's own tasks in flight there */
   outstanding: number
@@ -142,6 +144,7 @@ export class PeerTable {
       return
     }
     record.load = load
+    record.reportedAt = Date.now()
     if (capacity > 0) {
       record.capacity = capacity
     }
@@ -163,6 +166,7 @@ export class PeerTable {
     }
     record.capacity = Math.max(record.capacity, concurrency)
     record.load = load
+    record.reportedAt = Date.now()
     this.seen(peerId)
   }
 
@@ -220,6 +224,7 @@ export class PeerTable {
       seenAt: now,
       stateSince: now,
       load: 0,
+      reportedAt: 0,
       capacity: 0,
       outstanding: 0
     }
@@ -247,7 +252,12 @@ export class PeerTable {
     }
     record.services = next
     record.capacity = capacity
-    record.load = load
+    // an announcement travels by gossip and can arrive after a task frame the
+    // peer sent later: the load is taken only if it was announced after the
+    // last report (wall clocks; `seq` is the sender's time of announcing)
+    if (Number(ann.seq) > record.reportedAt) {
+      record.load = load
+    }
   }
 
   private setState (record: PeerRecord, state: PeerState): void {
