@@ -57,11 +57,4 @@ export class Assignments {
   workers (): IterableIterator<string> {
     return this.byWorker.keys()
   }
-
-  /** Every assigned call. */
-  * calls (): Generator<Call> {
-    for (const set of this.byWorker.values()) {
-      yield * set
-    }
-  }
 }

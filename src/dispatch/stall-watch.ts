@@ -28,12 +28,7 @@ export class StallWatch {
   }
 
   private arm (call: Call, delayMs: number): void {
-    const timer = setTimeout(() => { this.check(call) }, delayMs)
-    // a watch never keeps a process alive on its own
-    if (typeof timer === 'object') {
-      timer.unref?.()
-    }
-    this.timers.set(call, timer)
+    this.timers.set(call, setTimeout(() => { this.check(call) }, delayMs))
   }
 
   private check (call: Call): void {
