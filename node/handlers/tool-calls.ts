@@ -12,7 +12,7 @@
  * const complete = calls.calls() // [{ id, type: 'function', function: { name, arguments } }]
  * ```
  */
-import { MAX_TOOL_ARGUMENTS_CHARS, MAX_TOOL_CALLS } from '../../src/models/tools.ts'
+import { MAX_TOOL_ARGUMENTS_CHARS, MAX_TOOL_CALLS, MAX_TOOL_CALLS_CHARS } from '../../src/models/tools.ts'
 import type { ToolCall } from '../../src/models/tools.ts'
 
 /** A model server's piece of a tool call that cannot be assembled. */
@@ -25,6 +25,7 @@ export class ToolCallPieceError extends Error {
 
 export class ToolCallAssembler {
   private readonly byIndex = new Map<number, { id: string, name: string, args: string[], chars: number }>()
+  private chars = 0
 
   get size (): number {
     return this.byIndex.size
@@ -58,8 +59,9 @@ export class ToolCallAssembler {
       }
       if (typeof fn?.arguments === 'string' && fn.arguments !== '') {
         call.chars += fn.arguments.length
-        if (call.chars > MAX_TOOL_ARGUMENTS_CHARS) {
-          throw new ToolCallPieceError(`a tool call's arguments run past ${MAX_TOOL_ARGUMENTS_CHARS} characters`)
+        this.chars += fn.arguments.length
+        if (call.chars > MAX_TOOL_ARGUMENTS_CHARS || this.chars > MAX_TOOL_CALLS_CHARS) {
+          throw new ToolCallPieceError(`tool call arguments run past ${MAX_TOOL_ARGUMENTS_CHARS} characters a call or ${MAX_TOOL_CALLS_CHARS} in all`)
         }
         call.args.push(fn.arguments)
       }

@@ -30,6 +30,8 @@ export const MAX_TOOL_CALLS = 128
 export const MAX_TOOLS_JSON_CHARS = 256 * 1024
 /** Characters of one tool call's arguments at most. */
 export const MAX_TOOL_ARGUMENTS_CHARS = 256 * 1024
+/** Characters of all the arguments of one answer's tool calls at most (they travel as one chunk). */
+export const MAX_TOOL_CALLS_CHARS = 1024 * 1024
 /** What a tool's name may be: OpenAI's rule. */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/
 /** Longest tool call id. */
