@@ -13,7 +13,7 @@
  * one when the conversation ends with a user message (or `tool_choice`
  * demands a call): the tool `tool_choice` names, else the first, with
  * arguments filled from the user's last message (see {@link demoToolCall}).
- * After a tool message it answers in text, the tool's result in its prompt.
+ * After a tool message it answers in text that begins by quoting the result.
  *
  * @example
  * ```ts
@@ -67,6 +67,7 @@ function * continuation (request: ChatRequest, sent: string[]): Generator<string
   const { conversation, prefill } = splitPrefill(request.messages)
   const prompt = chatPrompt(conversation)
   const context = [...tokenize(prefill), ...sent]
+  const lead = toolLead(conversation)
   const maxTokens = Math.min(request.max_tokens ?? DEFAULT_MAX_TOKENS, MAX_TOKENS_LIMIT)
   const stops = request.stop ?? []
   const longest = Math.max(0, ...stops.map(s => s.length))
@@ -74,7 +75,8 @@ function * continuation (request: ChatRequest, sent: string[]): Generator<string
   let tail = sent.join('').slice(-longest)
   const held: string[] = []
   for (let produced = sent.length; produced < maxTokens; produced++) {
-    const token = nextToken(prompt, context, context.length)
+    const position = context.length
+    const token = position < lead.length ? lead[position] : nextToken(prompt, context, position)
     context.push(token)
     held.push(token)
     if (stops.length === 0) {
@@ -99,6 +101,12 @@ function * continuation (request: ChatRequest, sent: string[]): Generator<string
     }
   }
   yield * held
+}
+
+/** The words an answer to a tool's result begins with: the result, quoted. */
+function toolLead (conversation: ChatMessage[]): string[] {
+  const last = conversation[conversation.length - 1]
+  return last?.role === 'tool' && last.content.trim() !== '' ? tokenize(`The tool says ${last.content.trim()}.`) : []
 }
 
 /** Where the first stop sequence in `text` starts, searching from where it could end past `from`; -1 for none. */

@@ -47,6 +47,7 @@ describe('gateways and demo workers as separate processes', () => {
     const seen = parseCompletionRequest({ model: 'demo-llm', messages: history, max_tokens: 6 }).chat
     expect(seen.messages[2]).toEqual({ role: 'assistant', content: '', tool_calls: [call] })
     expect(second.choices[0].message.content).toBe(demoChatAnswer(seen).join(''))
+    expect(second.choices[0].message.content).toMatch(/^The tool says three papers\. \S/)
 
     const { data } = await clients[0].embeddings.create({ model: 'demo-embed', input: ['a mesh of peers', 'peers in a mesh'], encoding_format: 'float' })
     expect(data.map(d => d.embedding)).toEqual([demoEmbedding('a mesh of peers'), demoEmbedding('peers in a mesh')])

@@ -92,6 +92,19 @@ describe('the demo model as llm.chat', () => {
     expect(demoToolCall(request('x', 10))).toBeUndefined()
     const answered = { ...asked, messages: [...asked.messages, { role: 'assistant' as const, content: '', tool_calls: [call!] }, { role: 'tool' as const, content: 'sunny', tool_call_id: call!.id }] }
     expect(demoToolCall(answered)).toBeUndefined()
+    expect(demoChatAnswer(answered).join('')).toMatch(/^The tool says sunny\. \S/)
+  })
+
+  it('continues an answer to a tool result, cut anywhere, as the whole answer goes on', () => {
+    const call = { id: 'call_1', type: 'function' as const, function: { name: 'search', arguments: '{}' } }
+    fc.assert(fc.property(fc.string({ maxLength: 30 }), fc.integer({ min: 1, max: 30 }), fc.nat(), (result, max, cut) => {
+      const answered = request('x', max, { tools, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '', tool_calls: [call] }, { role: 'tool', content: result, tool_call_id: 'call_1' }] })
+      const whole = demoChatAnswer(answered)
+      const k = cut % (max + 1)
+      expect([...demoChatTokens(answered, whole.slice(0, k))]).toEqual(whole.slice(k))
+      const rest = continueRequest(answered, whole.slice(0, k))
+      if (rest != null) expect(demoChatAnswer(rest)).toEqual(whole.slice(k))
+    }))
   })
 
   it('sends its tool call as one last chunk, and a resumed attempt that has it sends nothing more', async () => {
