@@ -90,9 +90,16 @@ export function builtinHandler (name: string, service: string, options: HandlerO
   }
 }
 
+/** Model names one service may announce (peers refuse announcements with more). */
+const MAX_ANNOUNCED_MODELS = 64
+
 /** The names announced for chat models: each model, and its tools tag when it takes tools. */
 function withTools (models: string[], tools: boolean): string[] {
-  return tools ? models.flatMap(m => [m, toolsModel(m)]) : models
+  const names = tools ? models.flatMap(m => [m, toolsModel(m)]) : models
+  if (names.length > MAX_ANNOUNCED_MODELS) {
+    throw new UsageError(`a worker announces at most ${MAX_ANNOUNCED_MODELS} model names a service (${tools ? 'two a model with --tools' : 'one a model'})`)
+  }
+  return names
 }
 
 /** `NAME=UPSTREAM` -> [NAME, UPSTREAM]; `NAME` -> [NAME, NAME]. */

@@ -30,6 +30,7 @@ const fail = (message: string, param: string): never => {
 
 /** Answers one embeddings request with the body of OpenAI's reply. */
 export async function embeddings (ctx: EmbeddingContext, body: unknown, signal: AbortSignal): Promise<object> {
+  // the body limit bounds the characters; each part is checked again by its worker
   const request = checkEmbedRequest(body, { maxInputs: ctx.maxEmbeddingInputs, maxChars: Infinity }, fail)
   const format = (body as Record<string, unknown>).encoding_format ?? 'float'
   if (format !== 'float' && format !== 'base64') {
