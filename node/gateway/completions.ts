@@ -148,7 +148,9 @@ async function streamAnswer (request: CompletionRequest, answer: Answer, first: 
   const parts: string[] = []
   let calls: ToolCall[] = []
   try {
-    await write(res, sse(chunk(answer, { role: 'assistant', content: '' }, null, includeUsage)))
+    // an answer that is only tool calls has no content, as OpenAI sends it
+    const content = isToolCallsChunk(first.value) ? null : ''
+    await write(res, sse(chunk(answer, { role: 'assistant', content }, null, includeUsage)))
     for (let item = first; item.done !== true; item = await tokens.next()) {
       const got = chunkOf(item, calls)
       if (typeof got === 'string') {

@@ -13,7 +13,7 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls'
 /** What a streamed chunk's delta may carry. */
 export interface Delta {
   role?: 'assistant'
-  content?: string
+  content?: string | null
   tool_calls?: ToolCallPiece[]
 }
 

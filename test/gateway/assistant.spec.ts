@@ -129,6 +129,16 @@ describe('an assistant through the gateway: tools, options, embeddings, failover
     expect(JSON.parse(call.arguments)).toEqual({ city: 'Oslo' })
   })
 
+  it('runs the openai client\'s own tool loop (runTools, streamed) to the answer', async () => {
+    const runner = client.chat.completions.runTools({
+      model: 'chat',
+      stream: true,
+      messages: [question],
+      tools: [{ type: 'function', function: { ...weather.function, function: (args: { city: string }) => `rain in ${args.city}`, parse: JSON.parse } } as any]
+    })
+    expect(await runner.finalContent()).toBe(toolAnswer('rain in Oslo'))
+  })
+
   it('passes sampling and format options to the model server', async () => {
     const options = {
       temperature: 0.3,
