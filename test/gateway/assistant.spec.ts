@@ -17,6 +17,9 @@ const weather: ChatCompletionTool = {
   }
 }
 
+/** Six processes start at once here: on a busy machine that takes a while. */
+const START_TIMEOUT_MS = 90_000
+
 /** A streamed answer as the app sees it: text deltas, tool call pieces, the finish. */
 async function read (stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>, onDelta?: (n: number) => void): Promise<{ text: string[], pieces: any[], finish: string | null }> {
   const out = { text: [] as string[], pieces: [] as any[], finish: null as string | null }
@@ -66,19 +69,20 @@ describe('an assistant through the gateway: tools, options, embeddings, failover
   }
 
   beforeAll(async () => {
-    upstreams = await Promise.all([0, 1, 2, 3].map(async () => startUpstream({ pieceDelayMs: 40 })))
+    upstreams = await Promise.all([0, 1, 2, 3].map(async () => startUpstream({ pieceDelayMs: 40, embedDelayMs: 100 })))
     const relay = await procs.relay()
     const bridge = async (upstream: Upstream, args: string[]): Promise<Proc> =>
-      procs.start('worker', ['--bootstrap', relay.addr, '--handler', 'openai', '--openai-url', upstream.url, ...args])
+      procs.start('worker', ['--bootstrap', relay.addr, '--handler', 'openai', '--openai-url', upstream.url, ...args], undefined, START_TIMEOUT_MS)
     const [gateway, ...started] = await Promise.all([
-      procs.gateway(relay.addr, ['--max-embedding-inputs', '1000', '--timeout', '30000']),
+      procs.gateway(relay.addr, ['--max-embedding-inputs', '1000', '--timeout', '30000'], START_TIMEOUT_MS),
       ...upstreams.slice(0, 3).map(async u => bridge(u, ['--model', 'chat=up-chat', '--tools', '--embedding-model', 'emb=up-emb'])),
-      bridge(upstreams[3], ['--model', 'plain=up-plain'])
+      // serves chat too, without tools: a second place for a tool-free turn to resume
+      bridge(upstreams[3], ['--model', 'plain=up-plain', '--model', 'chat=up-chat'])
     ])
     workers = started
-    await Promise.all([modelLive(gateway.url, 'chat', 3), modelLive(gateway.url, 'emb', 3), modelLive(gateway.url, 'plain', 1)])
+    await Promise.all([modelLive(gateway.url, 'chat', 4), modelLive(gateway.url, 'emb', 3), modelLive(gateway.url, 'plain', 1)])
     client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 })
-  }, 60_000)
+  }, 2 * START_TIMEOUT_MS)
 
   afterAll(async () => {
     await procs.stop()
@@ -87,7 +91,7 @@ describe('an assistant through the gateway: tools, options, embeddings, failover
 
   it('lists chat models, which take tools, and embedding models', async () => {
     const { data } = await client.models.list()
-    expect(data.map(m => [m.id, (m as any).workers, (m as any).tools ?? false])).toEqual([['chat', 3, true], ['emb', 3, false], ['plain', 1, false]])
+    expect(data.map(m => [m.id, (m as any).workers, (m as any).tools ?? false])).toEqual([['chat', 4, true], ['emb', 3, false], ['plain', 1, false]])
   })
 
   it('returns a tool call whole, then answers from the tool result sent back', async () => {
@@ -203,6 +207,27 @@ describe('an assistant through the gateway: tools, options, embeddings, failover
     expect(unknown.error).toMatchObject({ type: 'server_error', code: 'no_workers' })
   })
 
+  it('embeds a batch in order when a worker is killed holding a part of it', async () => {
+    const input = Array.from({ length: 300 }, (_, i) => `passage ${i}`)
+    let victim = -1
+    const offs = upstreams.slice(0, 3).map((upstream, i) => {
+      const onEmbed = (): void => {
+        if (victim < 0) {
+          victim = i
+          workers[i].child.kill('SIGKILL')
+        }
+      }
+      upstream.progress.on('embed', onEmbed)
+      return () => upstream.progress.off('embed', onEmbed)
+    })
+    // the first worker to pass a part to its model server dies with it in hand
+    const reply = await client.embeddings.create({ model: 'emb', input, dimensions: 8, encoding_format: 'float' })
+    offs.forEach(off => { off() })
+    expect(victim).toBeGreaterThanOrEqual(0)
+    expect(workers[victim].child.signalCode ?? await new Promise(resolve => workers[victim].child.once('exit', (_c, s) => { resolve(s) }))).toBe('SIGKILL')
+    expect(reply.data.map(d => d.embedding)).toEqual(input.map(t => demoEmbedding(t, 8)))
+  })
+
   it('finishes a streamed tool call on another worker when its worker is killed mid-call: one call, whole', async () => {
     // nothing of a tool call reaches the app before it is whole, so the
     // worker to kill is the one whose model server is writing the call
@@ -245,7 +270,8 @@ describe('an assistant through the gateway: tools, options, embeddings, failover
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
       { role: 'tool', tool_call_id: 'call_1', content: 'sunny' }
     ]
-    const { data: stream, response } = await client.chat.completions.create({ model: 'chat', messages, tools: [weather], stream: true }).withResponse()
+    // no tools offered on this turn: any worker of the model may take it over
+    const { data: stream, response } = await client.chat.completions.create({ model: 'chat', messages, stream: true }).withResponse()
     const { worker } = serving(response.headers.get(PEER_HEADER))
     const { text, pieces, finish } = await read(stream, (n) => { if (n === 4) worker.child.kill('SIGKILL') })
     expect(worker.child.signalCode ?? await new Promise(resolve => worker.child.once('exit', (_c, s) => { resolve(s) }))).toBe('SIGKILL')

@@ -42,7 +42,7 @@ export interface Upstream {
   embeds: any[]
   /** Tool call ids issued, in order */
   callIds: string[]
-  /** `piece` (kind, count so far) as a stream sends; `closed` when a stream's client went away */
+  /** `piece` (kind, count so far) as a stream sends; `closed` when a stream's client went away; `embed` as a batch arrives */
   progress: EventEmitter
   close(): Promise<void>
 }
@@ -50,6 +50,8 @@ export interface Upstream {
 export interface UpstreamOptions {
   /** Pause before each streamed piece. Default 0 */
   pieceDelayMs?: number
+  /** Pause before answering an embeddings request. Default 0 */
+  embedDelayMs?: number
 }
 
 let calls = 0
@@ -120,7 +122,12 @@ export async function startUpstream (options: UpstreamOptions = {}): Promise<Ups
     res.end('data: [DONE]\n\n')
   }
 
-  const embed = (body: any, res: ServerResponse): void => {
+  const embed = async (body: any, res: ServerResponse): Promise<void> => {
+    up.progress.emit('embed', body.input.length)
+    await new Promise(resolve => setTimeout(resolve, options.embedDelayMs ?? 0))
+    if (res.destroyed) {
+      return
+    }
     up.embeds.push(body)
     const input: string[] = typeof body.input === 'string' ? [body.input] : body.input
     const data = input.map((text, index) => {
@@ -140,7 +147,7 @@ export async function startUpstream (options: UpstreamOptions = {}): Promise<Ups
       if (req.url === '/v1/chat/completions') {
         chat(body, res).catch(() => { res.destroy() })
       } else if (req.url === '/v1/embeddings') {
-        embed(body, res)
+        embed(body, res).catch(() => { res.destroy() })
       } else {
         json(res, 404, { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } })
       }
