@@ -26,6 +26,8 @@ export { createGateway, PEER_HEADER } from './gateway/index.ts'
 export type { Gateway, GatewayInit } from './gateway/index.ts'
 export { openaiChat, UpstreamError } from './handlers/openai.ts'
 export type { OpenAIChatInit } from './handlers/openai.ts'
+export { openaiEmbed } from './handlers/openai-embed.ts'
+export type { OpenAIEmbedInit } from './handlers/openai-embed.ts'
 
 export interface NodeMeshInit extends MeshInit {
   /** Multiaddrs to listen on; by default TCP on `host`:`port`, plus WebSockets for a relay */

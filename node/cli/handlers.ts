@@ -3,8 +3,12 @@
  */
 import { LLM_CHAT_SERVICE } from '../../src/models/chat.ts'
 import { DEMO_CHAT_MODEL, demoChat } from '../../src/models/demo-chat.ts'
+import { DEMO_EMBED_MODEL, demoEmbed } from '../../src/models/demo-embed.ts'
 import { demoLlm } from '../../src/models/demo-llm.ts'
+import { LLM_EMBED_SERVICE } from '../../src/models/embed.ts'
+import { isToolsTag, toolsModel } from '../../src/models/tools.ts'
 import { openaiChat } from '../handlers/openai.ts'
+import { openaiEmbed } from '../handlers/openai-embed.ts'
 import { UsageError } from './args.ts'
 import type { Handler, ServeOptions } from '../../src/types.ts'
 
@@ -17,6 +21,10 @@ export interface HandlerOptions {
   openaiKey?: string
   /** `--continue-final-message`: resume answers the way vLLM needs */
   continueFinalMessage?: boolean
+  /** `--embedding-model` values, served as `llm.embed`: `NAME` or `NAME=UPSTREAM_NAME` */
+  embeddingModels?: string[]
+  /** `--tools`: the openai handler's models take tools (announced, so tool requests come here) */
+  tools?: boolean
 }
 
 export interface BuiltinHandler {
@@ -28,7 +36,7 @@ export const HANDLER_NAMES = ['echo', 'demo-llm', 'openai'] as const
 
 /** The handler a service gets when no --handler is given. */
 export function defaultHandler (service: string): string {
-  if (service === LLM_CHAT_SERVICE) {
+  if (service === LLM_CHAT_SERVICE || service === LLM_EMBED_SERVICE) {
     return 'demo-llm'
   }
   return (HANDLER_NAMES as readonly string[]).includes(service) ? service : 'echo'
@@ -36,8 +44,10 @@ export function defaultHandler (service: string): string {
 
 /**
  * The handler `name` serving `service`. `demo-llm` serving `llm.chat` is
- * the demo model behind the chat contract; anywhere else it takes
- * `{ prompt, maxTokens }`.
+ * the demo model behind the chat contract (taking tools), serving
+ * `llm.embed` the demo embedding model; anywhere else it takes
+ * `{ prompt, maxTokens }`. `openai` bridges `llm.chat` (`--model`) and
+ * `llm.embed` (`--embedding-model`) to a model server.
  */
 export function builtinHandler (name: string, service: string, options: HandlerOptions): BuiltinHandler {
   switch (name) {
@@ -46,12 +56,25 @@ export function builtinHandler (name: string, service: string, options: HandlerO
     case 'demo-llm':
       if (service === LLM_CHAT_SERVICE) {
         const models = options.models.length > 0 ? options.models.map(m => modelPair(m)[0]) : [DEMO_CHAT_MODEL]
-        return { handler: demoChat({ tokenDelayMs: options.tokenDelayMs }), options: { resume: 'continue', models } }
+        return { handler: demoChat({ tokenDelayMs: options.tokenDelayMs }), options: { resume: 'continue', models: withTools(models, true) } }
+      }
+      if (service === LLM_EMBED_SERVICE) {
+        const names = options.embeddingModels ?? []
+        const models = names.length > 0 ? names.map(m => modelPair(m)[0]) : [DEMO_EMBED_MODEL]
+        return { handler: demoEmbed(), options: { models } }
       }
       return { handler: demoLlm({ tokenDelayMs: options.tokenDelayMs }), options: { resume: 'continue' } }
     case 'openai': {
       if (options.openaiUrl == null) {
         throw new UsageError('--handler openai needs --openai-url URL (e.g. http://127.0.0.1:11434/v1)')
+      }
+      if (service === LLM_EMBED_SERVICE) {
+        const names = options.embeddingModels ?? []
+        if (names.length === 0) {
+          throw new UsageError('--handler openai serving llm.embed needs at least one --embedding-model NAME (or NAME=UPSTREAM_NAME)')
+        }
+        const models = Object.fromEntries(names.map(modelPair))
+        return { handler: openaiEmbed({ url: checkUrl(options.openaiUrl), models, apiKey: options.openaiKey }), options: { models: Object.keys(models) } }
       }
       if (options.models.length === 0) {
         throw new UsageError('--handler openai needs at least one --model NAME (or NAME=UPSTREAM_NAME)')
@@ -59,12 +82,24 @@ export function builtinHandler (name: string, service: string, options: HandlerO
       const models = Object.fromEntries(options.models.map(modelPair))
       return {
         handler: openaiChat({ url: checkUrl(options.openaiUrl), models, apiKey: options.openaiKey, continueFinalMessage: options.continueFinalMessage }),
-        options: { resume: 'continue', models: Object.keys(models) }
+        options: { resume: 'continue', models: withTools(Object.keys(models), options.tools === true) }
       }
     }
     default:
       throw new UsageError(`unknown handler "${name}"; use one of ${HANDLER_NAMES.join(', ')}`)
   }
+}
+
+/** Model names one service may announce (peers refuse announcements with more). */
+const MAX_ANNOUNCED_MODELS = 64
+
+/** The names announced for chat models: each model, and its tools tag when it takes tools. */
+function withTools (models: string[], tools: boolean): string[] {
+  const names = tools ? models.flatMap(m => [m, toolsModel(m)]) : models
+  if (names.length > MAX_ANNOUNCED_MODELS) {
+    throw new UsageError(`a worker announces at most ${MAX_ANNOUNCED_MODELS} model names a service (${tools ? 'two a model with --tools' : 'one a model'})`)
+  }
+  return names
 }
 
 /** `NAME=UPSTREAM` -> [NAME, UPSTREAM]; `NAME` -> [NAME, NAME]. */
@@ -73,6 +108,9 @@ function modelPair (value: string): [string, string] {
   const pair: [string, string] = at < 0 ? [value, value] : [value.slice(0, at), value.slice(at + 1)]
   if (pair[0] === '' || pair[1] === '') {
     throw new UsageError(`--model takes NAME or NAME=UPSTREAM_NAME, not "${value}"`)
+  }
+  if (isToolsTag(pair[0])) {
+    throw new UsageError(`a model's mesh name does not end in "${toolsModel('')}" ("${value}"); use --tools to say it takes tools`)
   }
   return pair
 }

@@ -19,6 +19,8 @@ export const DEFAULT_COMPLETION_TIMEOUT_MS = 300_000
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000
 /** Completions in flight at once; more get 429. */
 export const DEFAULT_MAX_COMPLETIONS = 1_024
+/** Texts one embeddings request may hold (OpenAI's limit); more get 400. */
+export const DEFAULT_MAX_EMBEDDING_INPUTS = 2_048
 /** Conversations whose worker the gateway remembers, for sticky routing. */
 export const DEFAULT_MAX_CONVERSATIONS = 10_000
 /** Tasks whose first worker the gateway remembers until their handler reads it. */

@@ -6,8 +6,24 @@
 import { randomBytes } from 'node:crypto'
 import { estimateTokens } from '../../src/models/chat.ts'
 import type { ChatRequest } from '../../src/models/chat.ts'
+import type { ToolCall } from '../../src/models/tools.ts'
 
-export type FinishReason = 'stop' | 'length'
+export type FinishReason = 'stop' | 'length' | 'tool_calls'
+
+/** What a streamed chunk's delta may carry. */
+export interface Delta {
+  role?: 'assistant'
+  content?: string | null
+  tool_calls?: ToolCallPiece[]
+}
+
+/** A piece of a streamed tool call: the first names it, later ones carry its arguments. */
+export interface ToolCallPiece {
+  index: number
+  id?: string
+  type?: 'function'
+  function: { name?: string, arguments: string }
+}
 
 export interface Usage {
   prompt_tokens: number
@@ -27,12 +43,26 @@ export function newAnswer (model: string): Answer {
 }
 
 /**
- * Why the answer ended: `'length'` when it used all of `max_tokens`. The
- * mesh streams tokens only, so an answer a model cut short for its own
- * context limit reads as `'stop'`.
+ * Why the answer ended: `'tool_calls'` when it calls tools, `'length'`
+ * when it used all of `max_tokens`. The mesh streams tokens only, so an
+ * answer a model cut short for its own context limit reads as `'stop'`.
  */
-export function finishReason (request: ChatRequest, tokens: number): FinishReason {
+export function finishReason (request: ChatRequest, tokens: number, calls: ToolCall[] = []): FinishReason {
+  if (calls.length > 0) {
+    return 'tool_calls'
+  }
   return request.max_tokens != null && tokens >= request.max_tokens ? 'length' : 'stop'
+}
+
+/**
+ * The pieces a streamed answer sends its tool calls in, OpenAI's way: for
+ * each call one piece with its index, id and name, then its arguments.
+ */
+export function toolCallPieces (calls: ToolCall[]): ToolCallPiece[] {
+  return calls.flatMap((call, index): ToolCallPiece[] => [
+    { index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } },
+    { index, function: { arguments: call.function.arguments } }
+  ])
 }
 
 /**
@@ -44,7 +74,10 @@ export function usage (request: ChatRequest, completionTokens: number): Usage {
   return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens }
 }
 
-export function completion (answer: Answer, content: string, finish: FinishReason, used: Usage): object {
+export function completion (answer: Answer, content: string, calls: ToolCall[], finish: FinishReason, used: Usage): object {
+  const message = calls.length > 0
+    ? { role: 'assistant', content: content === '' ? null : content, refusal: null, tool_calls: calls }
+    : { role: 'assistant', content, refusal: null }
   return {
     id: answer.id,
     object: 'chat.completion',
@@ -52,7 +85,7 @@ export function completion (answer: Answer, content: string, finish: FinishReaso
     model: answer.model,
     choices: [{
       index: 0,
-      message: { role: 'assistant', content, refusal: null },
+      message,
       logprobs: null,
       finish_reason: finish
     }],
@@ -64,7 +97,7 @@ export function completion (answer: Answer, content: string, finish: FinishReaso
  * One chunk of a streamed answer. `usage` is null on every chunk but the
  * last when the client asked for it (and absent when it did not).
  */
-export function chunk (answer: Answer, delta: { role?: 'assistant', content?: string }, finish: FinishReason | null, withUsage: boolean): object {
+export function chunk (answer: Answer, delta: Delta, finish: FinishReason | null, withUsage: boolean): object {
   return {
     id: answer.id,
     object: 'chat.completion.chunk',

@@ -4,7 +4,10 @@
  * gateway; each chat completion runs as an `llm.chat` task on a worker
  * announcing the requested model and streams back token by token.
  *
- * - `POST /v1/chat/completions`, with and without `stream: true`
+ * - `POST /v1/chat/completions`, with and without `stream: true`, with
+ *   tools (only to workers whose model takes them) and sampling options
+ * - `POST /v1/embeddings`: `llm.embed`, a large batch split over the
+ *   model's live workers
  * - `GET /v1/models` and `GET /v1/models/{id}`: the models live in the mesh now
  * - errors in OpenAI's shape: 400 bad request, 401 wrong token, 503 no
  *   worker for the model, 504 deadline passed
@@ -28,7 +31,7 @@ import { logger } from '@libp2p/logger'
 import { LLM_CHAT_SERVICE } from '../../src/models/chat.ts'
 import {
   DEFAULT_COMPLETION_TIMEOUT_MS, DEFAULT_GATEWAY_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_COMPLETIONS,
-  DEFAULT_MAX_CONVERSATIONS, DEFAULT_STALL_TIMEOUT_MS, MAX_TRACKED_DISPATCHES, REQUEST_READ_TIMEOUT_MS
+  DEFAULT_MAX_CONVERSATIONS, DEFAULT_MAX_EMBEDDING_INPUTS, DEFAULT_STALL_TIMEOUT_MS, MAX_TRACKED_DISPATCHES, REQUEST_READ_TIMEOUT_MS
 } from './constants.ts'
 import { createGatewayServer } from './server.ts'
 import { Affinity } from './sticky.ts'
@@ -58,6 +61,8 @@ export interface GatewayInit {
   maxCompletions?: number
   /** Conversations remembered for sticky routing. Default 10,000 */
   maxConversations?: number
+  /** Texts one embeddings request may hold; more get 400. Default 2048 */
+  maxEmbeddingInputs?: number
 }
 
 export interface Gateway {
@@ -96,6 +101,7 @@ export async function createGateway (init: GatewayInit): Promise<Gateway> {
     token: init.token,
     maxBodyBytes: init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxCompletions: init.maxCompletions ?? DEFAULT_MAX_COMPLETIONS,
+    maxEmbeddingInputs: init.maxEmbeddingInputs ?? DEFAULT_MAX_EMBEDDING_INPUTS,
     requestReadTimeoutMs: REQUEST_READ_TIMEOUT_MS,
     dispatchedTo: (taskId) => dispatched.get(taskId),
     forget: (taskId) => { dispatched.delete(taskId) }

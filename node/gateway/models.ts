@@ -1,9 +1,11 @@
 /**
- * `GET /v1/models`: the chat models live in the mesh right now, gathered
- * from the announcements of the workers serving `llm.chat`.
+ * `GET /v1/models`: the models live in the mesh right now, gathered from
+ * the announcements of the workers serving `llm.chat` and `llm.embed`.
  */
 import { LLM_CHAT_SERVICE } from '../../src/models/chat.ts'
-import type { MeshNode } from '../../src/types.ts'
+import { LLM_EMBED_SERVICE } from '../../src/models/embed.ts'
+import { isToolsTag, toolsModel } from '../../src/models/tools.ts'
+import type { MeshNode, PeerInfo } from '../../src/types.ts'
 
 /** One entry of the list, in OpenAI's shape plus the number of workers. */
 export interface ModelEntry {
@@ -12,19 +14,32 @@ export interface ModelEntry {
   /** When this gateway first saw the model live (Unix seconds) */
   created: number
   owned_by: string
-  /** Live workers announcing the model */
+  /** Live workers announcing the model (for chat, embeddings or both) */
   workers: number
+  /** Present when some worker's model takes tools */
+  tools?: true
+}
+
+/** The live workers of `service` announcing `model`. */
+export function liveWorkers (node: MeshNode, service: string, model: string): PeerInfo[] {
+  return node.peers().filter(p => p.state === 'alive' && p.services.includes(service) && p.models.includes(model))
 }
 
 /** Lists live models; `firstSeen` keeps each model's `created`, and forgets models gone. */
 export function meshModels (node: MeshNode, firstSeen: Map<string, number>): ModelEntry[] {
   const workers = new Map<string, number>()
+  const tools = new Set<string>()
   for (const peer of node.peers()) {
-    if (peer.state !== 'alive' || !peer.services.includes(LLM_CHAT_SERVICE)) {
+    if (peer.state !== 'alive' || !(peer.services.includes(LLM_CHAT_SERVICE) || peer.services.includes(LLM_EMBED_SERVICE))) {
       continue
     }
     for (const model of peer.models) {
-      workers.set(model, (workers.get(model) ?? 0) + 1)
+      if (!isToolsTag(model)) {
+        workers.set(model, (workers.get(model) ?? 0) + 1)
+        if (peer.models.includes(toolsModel(model))) {
+          tools.add(model)
+        }
+      }
     }
   }
   const now = Math.floor(Date.now() / 1000)
@@ -37,7 +52,11 @@ export function meshModels (node: MeshNode, firstSeen: Map<string, number>): Mod
     if (!firstSeen.has(id)) {
       firstSeen.set(id, now)
     }
-    return { id, object: 'model', created: firstSeen.get(id) ?? now, owned_by: 'meshwork', workers: count }
+    const entry: ModelEntry = { id, object: 'model', created: firstSeen.get(id) ?? now, owned_by: 'meshwork', workers: count }
+    if (tools.has(id)) {
+      entry.tools = true
+    }
+    return entry
   })
 }
 

@@ -1,15 +1,14 @@
 /**
  * Checks the body of `POST /v1/chat/completions` and turns it into an
  * `llm.chat` input. Every problem is an {@link InvalidRequestError} naming
- * the field at fault (400 for the client). Text content only: features the
- * mesh's models do not offer (tools, images, several choices, log
- * probabilities) are refused rather than silently dropped.
+ * the field at fault (400 for the client). Text content, tools and tool
+ * results, sampling and format options pass on; features the mesh's
+ * models do not offer (images, audio, several choices, log probabilities,
+ * the legacy `functions`) are refused rather than silently dropped.
  */
-import {
-  CHAT_ROLES, MAX_CHAT_CHARS, MAX_CHAT_MESSAGES, MAX_CHAT_TOKENS, MAX_MODEL_NAME_CHARS, MAX_STOP_SEQUENCES
-} from '../../src/models/chat.ts'
+import { checkChatRequest } from '../../src/models/chat.ts'
 import { InvalidRequestError } from './errors.ts'
-import type { ChatMessage, ChatRequest, ChatRole } from '../../src/models/chat.ts'
+import type { ChatRequest } from '../../src/models/chat.ts'
 
 /** A checked completion request. */
 export interface CompletionRequest {
@@ -20,7 +19,7 @@ export interface CompletionRequest {
 }
 
 /** Fields that ask for what the mesh's chat models cannot do. */
-const UNSUPPORTED = ['tools', 'functions', 'tool_choice', 'function_call', 'audio', 'prediction'] as const
+const UNSUPPORTED = ['functions', 'function_call', 'audio', 'prediction', 'modalities'] as const
 
 const RANGES = {
   temperature: [0, 2],
@@ -28,6 +27,10 @@ const RANGES = {
   presence_penalty: [-2, 2],
   frequency_penalty: [-2, 2]
 } as const
+
+const fail = (message: string, param: string): never => {
+  throw new InvalidRequestError(message, param === '' ? null : param)
+}
 
 export function parseCompletionRequest (body: unknown): CompletionRequest {
   if (body == null || typeof body !== 'object' || Array.isArray(body)) {
@@ -39,45 +42,25 @@ export function parseCompletionRequest (body: unknown): CompletionRequest {
       throw new InvalidRequestError(`"${field}" is not supported by this gateway`, field)
     }
   }
-  if (typeof raw.model !== 'string' || raw.model.length === 0 || raw.model.length > MAX_MODEL_NAME_CHARS) {
-    throw new InvalidRequestError(`model is a non-empty string of at most ${MAX_MODEL_NAME_CHARS} characters`, 'model')
-  }
-  const chat: ChatRequest = { model: raw.model, messages: messages(raw.messages) }
-  const maxTokens = raw.max_completion_tokens ?? raw.max_tokens
-  if (maxTokens != null) {
-    const param = raw.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens'
-    if (!Number.isInteger(maxTokens) || (maxTokens as number) < 1 || (maxTokens as number) > MAX_CHAT_TOKENS) {
-      throw new InvalidRequestError(`${param} is an integer from 1 to ${MAX_CHAT_TOKENS}`, param)
-    }
-    chat.max_tokens = maxTokens as number
-  }
   for (const [field, [min, max]] of Object.entries(RANGES) as Array<[keyof typeof RANGES, readonly [number, number]]>) {
     const value = raw[field]
-    if (value != null) {
-      if (typeof value !== 'number' || !(value >= min && value <= max)) {
-        throw new InvalidRequestError(`${field} is a number from ${min} to ${max}`, field)
-      }
-      chat[field] = value
+    if (value != null && (typeof value !== 'number' || !(value >= min && value <= max))) {
+      throw new InvalidRequestError(`${field} is a number from ${min} to ${max}`, field)
     }
   }
-  if (raw.seed != null) {
-    if (!Number.isSafeInteger(raw.seed)) {
-      throw new InvalidRequestError('seed is an integer', 'seed')
-    }
-    chat.seed = raw.seed as number
-  }
-  if (raw.stop != null) {
-    chat.stop = stop(raw.stop)
-  }
+  const maxTokens = raw.max_completion_tokens ?? raw.max_tokens
+  const param = raw.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens'
+  const chat = checkChatRequest({
+    ...raw,
+    messages: Array.isArray(raw.messages) ? raw.messages.map(textMessage) : raw.messages,
+    max_tokens: maxTokens,
+    stop: typeof raw.stop === 'string' ? [raw.stop] : raw.stop
+  }, (message, field) => fail(message, field === 'max_tokens' ? param : field))
   if (raw.n != null && raw.n !== 1) {
     throw new InvalidRequestError('only n = 1 is supported', 'n')
   }
   if (raw.logprobs != null && raw.logprobs !== false) {
     throw new InvalidRequestError('logprobs are not supported', 'logprobs')
-  }
-  const format = (raw.response_format as any)?.type
-  if (raw.response_format != null && format !== 'text') {
-    throw new InvalidRequestError('only response_format { type: "text" } is supported', 'response_format')
   }
   if (raw.stream != null && typeof raw.stream !== 'boolean') {
     throw new InvalidRequestError('stream is a boolean', 'stream')
@@ -90,30 +73,16 @@ export function parseCompletionRequest (body: unknown): CompletionRequest {
   return { chat, stream, includeUsage: options?.include_usage === true }
 }
 
-function messages (value: unknown): ChatMessage[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_CHAT_MESSAGES) {
-    throw new InvalidRequestError(`messages is an array of 1 to ${MAX_CHAT_MESSAGES} messages`, 'messages')
+/** A message with its content as text: text parts joined, none for an assistant calling tools. */
+function textMessage (m: any, i: number): unknown {
+  if (m == null || typeof m !== 'object') {
+    return m
   }
-  let chars = 0
-  const out = value.map((m: any, i): ChatMessage => {
-    const param = `messages[${i}]`
-    if (m == null || typeof m !== 'object') {
-      throw new InvalidRequestError('each message is an object with a role and content', param)
-    }
-    if (!(CHAT_ROLES as readonly unknown[]).includes(m.role)) {
-      throw new InvalidRequestError(`role is one of ${CHAT_ROLES.join(', ')} (tool messages are not supported)`, `${param}.role`)
-    }
-    if (m.tool_calls != null || m.function_call != null) {
-      throw new InvalidRequestError('tool calls are not supported', `${param}.tool_calls`)
-    }
-    const content = text(m.content, `${param}.content`)
-    chars += content.length
-    return { role: m.role as ChatRole, content }
-  })
-  if (chars > MAX_CHAT_CHARS) {
-    throw new InvalidRequestError(`messages hold at most ${MAX_CHAT_CHARS} characters`, 'messages')
+  const param = `messages[${i}].content`
+  if (m.content == null && m.role === 'assistant' && m.tool_calls != null) {
+    return { ...m, content: '' }
   }
-  return out
+  return { ...m, content: text(m.content, param) }
 }
 
 /** A message's content: a string, or an array of text parts joined. */
@@ -130,12 +99,4 @@ function text (content: unknown, param: string): string {
     }).join('')
   }
   throw new InvalidRequestError('content is a string or an array of text parts', param)
-}
-
-function stop (value: unknown): string[] {
-  const list = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list) || list.length > MAX_STOP_SEQUENCES || !list.every(s => typeof s === 'string' && s.length > 0 && s.length <= 256)) {
-    throw new InvalidRequestError(`stop is a string or an array of at most ${MAX_STOP_SEQUENCES} strings`, 'stop')
-  }
-  return list
 }

@@ -6,13 +6,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import { chatCompletion } from './completions.ts'
+import { embeddings } from './embeddings.ts'
 import { httpError, toHttpError } from './errors.ts'
 import { meshModels } from './models.ts'
 import type { CompletionContext } from './completions.ts'
+import type { EmbeddingContext } from './embeddings.ts'
 import type { HttpError } from './errors.ts'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
-export interface ServerInit extends CompletionContext {
+export interface ServerInit extends CompletionContext, EmbeddingContext {
   token?: string
   maxBodyBytes: number
   maxCompletions: number
@@ -30,18 +32,30 @@ export function createGatewayServer (init: ServerInit): Server {
       send(res, httpError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'))
       return
     }
-    if (path === '/v1/chat/completions') {
+    if (path === '/v1/chat/completions' || path === '/v1/embeddings') {
       if (req.method !== 'POST') {
         send(res, notAllowed(req, 'POST'))
         return
       }
       if (inFlight >= init.maxCompletions) {
-        send(res, httpError(429, `this gateway already runs ${init.maxCompletions} completions`, 'requests', 'rate_limit_exceeded'))
+        send(res, httpError(429, `this gateway already runs ${init.maxCompletions} requests`, 'requests', 'rate_limit_exceeded'))
         return
       }
       inFlight++
       try {
-        await chatCompletion(init, await readJson(req, init.maxBodyBytes), res)
+        const body = await readJson(req, init.maxBodyBytes)
+        if (path === '/v1/chat/completions') {
+          await chatCompletion(init, body, res)
+        } else {
+          const left = new AbortController()
+          const onClose = (): void => { left.abort() }
+          res.once('close', onClose)
+          try {
+            sendJson(res, 200, await embeddings(init, body, left.signal))
+          } finally {
+            res.off('close', onClose)
+          }
+        }
       } finally {
         inFlight--
       }

@@ -27,6 +27,10 @@ export function extendKey (key: string, message: ChatMessage): string {
     .update(message.role)
     .update('\0')
     .update(message.content)
+    .update('\0')
+    .update(message.tool_calls != null ? JSON.stringify(message.tool_calls) : '')
+    .update('\0')
+    .update(message.tool_call_id ?? '')
     .digest('base64url')
     .slice(0, 22)
 }

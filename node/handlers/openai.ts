@@ -9,6 +9,14 @@
  * (llama.cpp's server, Ollama, meshwork's demo model; vLLM with
  * `continueFinalMessage`) pick up where the last worker stopped.
  *
+ * Every field of the request passes through: sampling options, `stop`,
+ * `response_format`, `user`, `tools`, `tool_choice`, `parallel_tool_calls`
+ * and the conversation's tool calls and results. The server's
+ * `delta.tool_calls` pieces are assembled here and leave as one last
+ * chunk, `{ tool_calls }`, once the server finished the answer; a worker
+ * dying before that has sent none of them, and the resumed attempt asks
+ * the server again (after the text already sent) and gets them anew.
+ *
  * @example
  * ```ts
  * node.serve(LLM_CHAT_SERVICE, openaiChat({ url: 'http://127.0.0.1:11434/v1', models: { llama: 'llama3.2:1b' } }), {
@@ -20,8 +28,11 @@
 import { RetryableError } from '../../src/errors.ts'
 import { continueRequest, parseChatRequest } from '../../src/models/chat.ts'
 import { InvalidInputError } from '../../src/models/demo-llm.ts'
+import { resumedText } from '../../src/models/tools.ts'
 import { readEvents } from './sse.ts'
+import { ToolCallAssembler } from './tool-calls.ts'
 import type { ChatRequest } from '../../src/models/chat.ts'
+import type { ChatChunk, ToolCall } from '../../src/models/tools.ts'
 import type { Handler, HandlerContext } from '../../src/types.ts'
 
 /** A server that sends nothing for this long is given up on (and the task moves). */
@@ -69,7 +80,7 @@ export interface OpenAIChatInit {
 }
 
 /** The bridge as an `llm.chat` handler; serve it with `{ resume: 'continue' }`. */
-export function openaiChat (init: OpenAIChatInit): Handler<ChatRequest, string> {
+export function openaiChat (init: OpenAIChatInit): Handler<ChatRequest, ChatChunk> {
   const endpoint = `${init.url.replace(/\/+$/, '')}/chat/completions`
   const idleTimeoutMs = init.idleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' }
@@ -77,13 +88,14 @@ export function openaiChat (init: OpenAIChatInit): Handler<ChatRequest, string> 
     headers.authorization = `Bearer ${init.apiKey}`
   }
 
-  return async function * (input: ChatRequest, ctx: HandlerContext): AsyncGenerator<string> {
+  return async function * (input: ChatRequest, ctx: HandlerContext): AsyncGenerator<ChatChunk> {
     const request = parseChatRequest(input)
     const upstreamModel = Object.hasOwn(init.models, request.model) ? init.models[request.model] : undefined
     if (upstreamModel == null) {
       throw new UpstreamError(`this worker does not serve model "${request.model}"`)
     }
-    const rest = continueRequest(request, ctx.resume.chunks.map(String))
+    const sent = resumedText(ctx.resume.chunks)
+    const rest = sent != null ? continueRequest(request, sent) : undefined
     if (rest == null) {
       return
     }
@@ -95,7 +107,7 @@ export function openaiChat (init: OpenAIChatInit): Handler<ChatRequest, string> 
         res = await fetch(endpoint, {
           method: 'POST',
           headers,
-          body: JSON.stringify({ ...rest, ...continuation(rest, init), model: upstreamModel, stream: true }),
+          body: JSON.stringify({ ...rest, messages: rest.messages.map(upstreamMessage), ...continuation(rest, init), model: upstreamModel, stream: true }),
           signal
         })
       } catch (err: any) {
@@ -114,23 +126,31 @@ export function openaiChat (init: OpenAIChatInit): Handler<ChatRequest, string> 
       }
       idle.touch()
       let finished = false
+      const calls = new ToolCallAssembler()
+      let complete: ToolCall[] = []
       try {
         for await (const event of readEvents(bytes(res))) {
           idle.touch()
           if (event.data === '[DONE]') {
-            return
+            finished = true
+            break
           }
           const chunk = parseEvent(event.data)
           if (chunk.content !== '') {
             yield chunk.content
           }
+          calls.add(chunk.toolCalls)
           finished ||= chunk.finished
         }
+        complete = calls.calls()
       } catch (err: any) {
         throw failure(ctx, idle, 'the model server\'s stream broke', err)
       }
       if (!finished) {
         throw new UpstreamError('the model server closed the stream before the answer ended')
+      }
+      if (complete.length > 0) {
+        yield { tool_calls: complete }
       }
     } finally {
       idle.stop()
@@ -146,7 +166,12 @@ function continuation (request: ChatRequest, init: OpenAIChatInit): object {
   return { continue_final_message: true, add_generation_prompt: false }
 }
 
-function parseEvent (data: string): { content: string, finished: boolean } {
+/** A message as the server gets it: an assistant message that only calls tools has null content. */
+function upstreamMessage (message: ChatRequest['messages'][number]): object {
+  return message.tool_calls != null && message.content === '' ? { ...message, content: null } : message
+}
+
+function parseEvent (data: string): { content: string, finished: boolean, toolCalls: unknown } {
   let chunk: any
   try {
     chunk = JSON.parse(data)
@@ -160,28 +185,39 @@ function parseEvent (data: string): { content: string, finished: boolean } {
   const content = choice?.delta?.content
   return {
     content: typeof content === 'string' ? content : '',
-    finished: choice?.finish_reason != null
+    finished: choice?.finish_reason != null,
+    toolCalls: choice?.delta?.tool_calls
   }
 }
 
-function * whole (text: string): Generator<string> {
+function * whole (text: string): Generator<ChatChunk> {
   let body: any
   try {
     body = JSON.parse(text)
   } catch (err) {
     throw new UpstreamError('the model server sent an answer that is not JSON', { cause: err })
   }
-  const content = body?.choices?.[0]?.message?.content
+  const message = body?.choices?.[0]?.message
+  const content = message?.content ?? (message?.tool_calls != null ? '' : undefined)
   if (typeof content !== 'string') {
     throw new UpstreamError('the model server\'s answer has no message content')
   }
   if (content !== '') {
     yield content
   }
+  if (message.tool_calls != null) {
+    const calls = new ToolCallAssembler()
+    try {
+      calls.add(message.tool_calls.map((call: any, index: number) => ({ index, ...call })))
+      yield { tool_calls: calls.calls() }
+    } catch (err: any) {
+      throw new UpstreamError(`the model server's tool calls are malformed: ${err.message}`, { cause: err })
+    }
+  }
 }
 
 /** The error a failed response stands for: the caller's fault (final) or the server's (retryable). */
-async function errorOf (res: Response): Promise<Error> {
+export async function errorOf (res: Response): Promise<Error> {
   let detail = res.statusText
   try {
     const text = await readText(res)
@@ -204,7 +240,7 @@ function messageOf (error: unknown): string {
 }
 
 /** Reads a body as text, up to {@link MAX_UPSTREAM_BODY_CHARS}. */
-async function readText (res: Response): Promise<string> {
+export async function readText (res: Response): Promise<string> {
   const decoder = new TextDecoder()
   let text = ''
   for await (const chunk of bytes(res)) {

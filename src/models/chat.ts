@@ -4,10 +4,12 @@
  * through and any OpenAI-compatible model server can answer it.
  *
  * - **Input**: a {@link ChatRequest} (`{ model, messages, max_tokens?, ... }`),
- *   JSON on the wire. Message content is plain text.
+ *   JSON on the wire. Message content is plain text; `tools`, assistant
+ *   `tool_calls` and `tool` messages as in OpenAI's API (see ./tools.ts).
  * - **Chunks**: the answer's tokens, each a string, in order; the answer is
- *   their concatenation. Workers serve it as a streaming handler with
- *   `{ resume: 'continue', models: [...] }`.
+ *   their concatenation — and when the answer calls tools, one last chunk
+ *   `{ tool_calls }` with every call complete. Workers serve it as a
+ *   streaming handler with `{ resume: 'continue', models: [...] }`.
  * - **Continuing an answer**: a trailing `assistant` message is the start of
  *   the answer, which the model continues (llama.cpp's server and Ollama
  *   do the same). A resumed attempt is the original request with the tokens
@@ -20,6 +22,8 @@
  * ```
  */
 import { InvalidInputError } from './demo-llm.ts'
+import { checkResponseFormat, checkToolCalls, checkToolChoice, checkTools } from './tools.ts'
+import type { Fail, ResponseFormat, Tool, ToolCall, ToolChoice } from './tools.ts'
 
 /** The service name chat models are served under. */
 export const LLM_CHAT_SERVICE = 'llm.chat'
@@ -34,13 +38,20 @@ export const MAX_STOP_SEQUENCES = 4
 /** Longest model name. */
 export const MAX_MODEL_NAME_CHARS = 256
 
-export type ChatRole = 'system' | 'developer' | 'user' | 'assistant'
+export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool'
 
-export const CHAT_ROLES: readonly ChatRole[] = ['system', 'developer', 'user', 'assistant']
+export const CHAT_ROLES: readonly ChatRole[] = ['system', 'developer', 'user', 'assistant', 'tool']
 
 export interface ChatMessage {
   role: ChatRole
+  /** Text; `''` for an assistant message that only calls tools */
   content: string
+  /** An assistant message's tool calls */
+  tool_calls?: ToolCall[]
+  /** A tool message: the call it answers */
+  tool_call_id?: string
+  /** A participant's name (system, developer, user, assistant) */
+  name?: string
 }
 
 /** The input of `llm.chat`: the part of OpenAI's chat request a model needs. */
@@ -57,40 +68,45 @@ export interface ChatRequest {
   frequency_penalty?: number
   /** Sequences that end the answer */
   stop?: string[]
+  /** Functions the model may call */
+  tools?: Tool[]
+  tool_choice?: ToolChoice
+  parallel_tool_calls?: boolean
+  /** Text, JSON mode, or a JSON schema the answer follows */
+  response_format?: ResponseFormat
+  /** The end user, for the model server's abuse monitoring */
+  user?: string
 }
 
 const NUMBER_FIELDS = ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty'] as const
+/** Longest `user` and message `name`. */
+const MAX_NAME_CHARS = 256
 
 /**
  * Checks an `llm.chat` input from any peer and returns it with only the
  * known fields. Throws {@link InvalidInputError}, which is not retried.
  */
 export function parseChatRequest (input: unknown): ChatRequest {
+  return checkChatRequest(input, (message) => { throw new InvalidInputError(message) })
+}
+
+/**
+ * Checks a chat request, reporting the first bad field through `fail`
+ * (the gateway's names the field for the HTTP client; a worker's throws
+ * {@link InvalidInputError}). Message content is text here.
+ */
+export function checkChatRequest (input: unknown, fail: Fail): ChatRequest {
   if (input == null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new InvalidInputError('llm.chat input is { model, messages, max_tokens?, ... }')
+    return fail('llm.chat input is { model, messages, max_tokens?, ... }', '')
   }
   const raw = input as Record<string, unknown>
   if (typeof raw.model !== 'string' || raw.model.length === 0 || raw.model.length > MAX_MODEL_NAME_CHARS) {
-    throw new InvalidInputError(`model is a non-empty string of at most ${MAX_MODEL_NAME_CHARS} characters`)
+    return fail(`model is a non-empty string of at most ${MAX_MODEL_NAME_CHARS} characters`, 'model')
   }
-  if (!Array.isArray(raw.messages) || raw.messages.length === 0 || raw.messages.length > MAX_CHAT_MESSAGES) {
-    throw new InvalidInputError(`messages is an array of 1 to ${MAX_CHAT_MESSAGES} messages`)
-  }
-  let chars = 0
-  const messages: ChatMessage[] = raw.messages.map((m: any) => {
-    if (m == null || typeof m !== 'object' || !(CHAT_ROLES as readonly unknown[]).includes(m.role) || typeof m.content !== 'string') {
-      throw new InvalidInputError(`each message is { role: ${CHAT_ROLES.join(' | ')}, content: string }`)
-    }
-    chars += m.content.length
-    return { role: m.role, content: m.content }
-  })
-  if (chars > MAX_CHAT_CHARS) {
-    throw new InvalidInputError(`messages hold at most ${MAX_CHAT_CHARS} characters`)
-  }
-  const out: ChatRequest = { model: raw.model, messages }
+  const out: ChatRequest = { model: raw.model, messages: checkMessages(raw.messages, fail) }
   if (raw.max_tokens != null) {
     if (!Number.isInteger(raw.max_tokens) || (raw.max_tokens as number) < 1 || (raw.max_tokens as number) > MAX_CHAT_TOKENS) {
-      throw new InvalidInputError(`max_tokens is an integer from 1 to ${MAX_CHAT_TOKENS}`)
+      return fail(`max_tokens is an integer from 1 to ${MAX_CHAT_TOKENS}`, 'max_tokens')
     }
     out.max_tokens = raw.max_tokens as number
   }
@@ -98,22 +114,93 @@ export function parseChatRequest (input: unknown): ChatRequest {
     const value = raw[field]
     if (value != null) {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new InvalidInputError(`${field} is a finite number`)
+        return fail(`${field} is a finite number`, field)
       }
       out[field] = value
     }
   }
   if (raw.seed != null) {
     if (!Number.isSafeInteger(raw.seed)) {
-      throw new InvalidInputError('seed is an integer')
+      return fail('seed is an integer', 'seed')
     }
     out.seed = raw.seed as number
   }
   if (raw.stop != null) {
     if (!Array.isArray(raw.stop) || raw.stop.length > MAX_STOP_SEQUENCES || !raw.stop.every(s => typeof s === 'string' && s.length > 0 && s.length <= 256)) {
-      throw new InvalidInputError(`stop is an array of at most ${MAX_STOP_SEQUENCES} non-empty strings`)
+      return fail(`stop is an array of at most ${MAX_STOP_SEQUENCES} non-empty strings`, 'stop')
     }
     out.stop = raw.stop as string[]
+  }
+  if (raw.tools != null) {
+    out.tools = checkTools(raw.tools, fail)
+  }
+  if (raw.tool_choice != null) {
+    out.tool_choice = checkToolChoice(raw.tool_choice, out.tools, fail)
+  }
+  if (raw.parallel_tool_calls != null) {
+    if (typeof raw.parallel_tool_calls !== 'boolean') {
+      return fail('parallel_tool_calls is a boolean', 'parallel_tool_calls')
+    }
+    out.parallel_tool_calls = raw.parallel_tool_calls
+  }
+  if (raw.response_format != null) {
+    out.response_format = checkResponseFormat(raw.response_format, fail)
+  }
+  if (raw.user != null) {
+    if (typeof raw.user !== 'string' || raw.user.length > MAX_NAME_CHARS) {
+      return fail(`user is a string of at most ${MAX_NAME_CHARS} characters`, 'user')
+    }
+    out.user = raw.user
+  }
+  return out
+}
+
+/**
+ * Checks the messages: roles, text content, and tool calls — a tool
+ * message answers a call an earlier assistant message made.
+ */
+function checkMessages (value: unknown, fail: Fail): ChatMessage[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_CHAT_MESSAGES) {
+    return fail(`messages is an array of 1 to ${MAX_CHAT_MESSAGES} messages`, 'messages')
+  }
+  let chars = 0
+  const calls = new Set<string>()
+  const out = value.map((m: any, i): ChatMessage => {
+    const param = `messages[${i}]`
+    if (m == null || typeof m !== 'object' || !(CHAT_ROLES as readonly unknown[]).includes(m.role)) {
+      return fail(`each message is { role: ${CHAT_ROLES.join(' | ')}, content }`, `${param}.role`)
+    }
+    if (typeof m.content !== 'string') {
+      return fail('content is text', `${param}.content`)
+    }
+    const message: ChatMessage = { role: m.role, content: m.content }
+    chars += m.content.length
+    if (m.tool_calls != null) {
+      if (m.role !== 'assistant') {
+        return fail('only assistant messages carry tool_calls', `${param}.tool_calls`)
+      }
+      message.tool_calls = checkToolCalls(m.tool_calls, `${param}.tool_calls`, fail)
+      for (const call of message.tool_calls) {
+        calls.add(call.id)
+        chars += call.function.arguments.length
+      }
+    }
+    if (m.role === 'tool') {
+      if (typeof m.tool_call_id !== 'string' || !calls.has(m.tool_call_id)) {
+        return fail('a tool message\'s tool_call_id names a call of an earlier assistant message', `${param}.tool_call_id`)
+      }
+      message.tool_call_id = m.tool_call_id
+    }
+    if (m.name != null && m.role !== 'tool') {
+      if (typeof m.name !== 'string' || m.name.length > MAX_NAME_CHARS) {
+        return fail(`name is a string of at most ${MAX_NAME_CHARS} characters`, `${param}.name`)
+      }
+      message.name = m.name
+    }
+    return message
+  })
+  if (chars > MAX_CHAT_CHARS) {
+    return fail(`messages hold at most ${MAX_CHAT_CHARS} characters`, 'messages')
   }
   return out
 }

@@ -5,7 +5,15 @@
  * and is continued token for token, so a resumed attempt (and a bridge
  * that resumes through an upstream's prefill) reads as one uninterrupted
  * answer. Sampling options are accepted and ignored: the model is
- * deterministic.
+ * deterministic. `max_tokens` and `stop` are honoured; `temperature`,
+ * `top_p`, `seed`, the penalties, `response_format` and `user` are
+ * accepted and have no effect.
+ *
+ * Tools: offered tools (and `tool_choice` not `"none"`), the model calls
+ * one when the conversation ends with a user message (or `tool_choice`
+ * demands a call): the tool `tool_choice` names, else the first, with
+ * arguments filled from the user's last message (see {@link demoToolCall}).
+ * After a tool message it answers in text that begins by quoting the result.
  *
  * @example
  * ```ts
@@ -13,9 +21,11 @@
  * ```
  */
 import { parseChatRequest, splitPrefill } from './chat.ts'
-import { DEFAULT_MAX_TOKENS, DEFAULT_TOKEN_DELAY_MS, MAX_TOKENS_LIMIT, nextToken } from './demo-llm.ts'
+import { DEFAULT_MAX_TOKENS, DEFAULT_TOKEN_DELAY_MS, hash, MAX_TOKENS_LIMIT, nextToken } from './demo-llm.ts'
+import { resumedText } from './tools.ts'
 import { sleep } from '../util/sleep.ts'
 import type { ChatMessage, ChatRequest } from './chat.ts'
+import type { ChatChunk, ToolCall } from './tools.ts'
 import type { DemoLlmOptions } from './demo-llm.ts'
 import type { Handler, HandlerContext } from '../types.ts'
 
@@ -57,6 +67,7 @@ function * continuation (request: ChatRequest, sent: string[]): Generator<string
   const { conversation, prefill } = splitPrefill(request.messages)
   const prompt = chatPrompt(conversation)
   const context = [...tokenize(prefill), ...sent]
+  const lead = toolLead(conversation)
   const maxTokens = Math.min(request.max_tokens ?? DEFAULT_MAX_TOKENS, MAX_TOKENS_LIMIT)
   const stops = request.stop ?? []
   const longest = Math.max(0, ...stops.map(s => s.length))
@@ -64,7 +75,8 @@ function * continuation (request: ChatRequest, sent: string[]): Generator<string
   let tail = sent.join('').slice(-longest)
   const held: string[] = []
   for (let produced = sent.length; produced < maxTokens; produced++) {
-    const token = nextToken(prompt, context, context.length)
+    const position = context.length
+    const token = position < lead.length ? lead[position] : nextToken(prompt, context, position)
     context.push(token)
     held.push(token)
     if (stops.length === 0) {
@@ -89,6 +101,12 @@ function * continuation (request: ChatRequest, sent: string[]): Generator<string
     }
   }
   yield * held
+}
+
+/** The words an answer to a tool's result begins with: the result, quoted. */
+function toolLead (conversation: ChatMessage[]): string[] {
+  const last = conversation[conversation.length - 1]
+  return last?.role === 'tool' && last.content.trim() !== '' ? tokenize(`The tool says ${last.content.trim()}.`) : []
 }
 
 /** Where the first stop sequence in `text` starts, searching from where it could end past `from`; -1 for none. */
@@ -129,6 +147,41 @@ function * cut (held: string[], chars: number): Generator<string> {
   }
 }
 
+/**
+ * The tool call the demo model makes for `request`, or undefined when it
+ * answers in text. Its arguments fill each property of the tool's
+ * parameter schema from the last user message: a string property gets
+ * the message, a number or integer its word count, a boolean `true`, an
+ * enum its first value. The call's id depends only on the conversation.
+ */
+export function demoToolCall (request: ChatRequest): ToolCall | undefined {
+  const { tools, tool_choice: choice, messages } = request
+  if (tools == null || tools.length === 0 || choice === 'none') {
+    return undefined
+  }
+  const forced = typeof choice === 'object' ? choice.function.name : undefined
+  if (messages[messages.length - 1].role !== 'user' && choice !== 'required' && forced == null) {
+    return undefined
+  }
+  const tool = tools.find(t => t.function.name === forced) ?? tools[0]
+  const text = messages.findLast(m => m.role === 'user')?.content ?? ''
+  const properties = (tool.function.parameters?.properties ?? {}) as Record<string, { type?: string, enum?: unknown[] }>
+  const args: Record<string, unknown> = {}
+  for (const [key, schema] of Object.entries(properties)) {
+    if (Array.isArray(schema?.enum) && schema.enum.length > 0) {
+      args[key] = schema.enum[0]
+    } else if (schema?.type === 'number' || schema?.type === 'integer') {
+      args[key] = text.split(/\s+/).filter(w => w !== '').length
+    } else if (schema?.type === 'boolean') {
+      args[key] = true
+    } else {
+      args[key] = text
+    }
+  }
+  const id = `call_${hash(chatPrompt(messages), messages.length).toString(36)}${hash(tool.function.name).toString(36)}`
+  return { id, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify(args) } }
+}
+
 /** The whole answer at once: what a streamed answer concatenates to. */
 export function demoChatAnswer (request: ChatRequest): string[] {
   return [...demoChatTokens(request)]
@@ -139,11 +192,21 @@ export function demoChatAnswer (request: ChatRequest): string[] {
  * `{ resume: 'continue' }`: a resumed attempt continues after the tokens
  * the caller already has.
  */
-export function demoChat (options: DemoLlmOptions = {}): Handler<ChatRequest, string> {
+export function demoChat (options: DemoLlmOptions = {}): Handler<ChatRequest, ChatChunk> {
   const delay = options.tokenDelayMs ?? DEFAULT_TOKEN_DELAY_MS
-  return async function * (input: ChatRequest, ctx: HandlerContext): AsyncGenerator<string> {
+  return async function * (input: ChatRequest, ctx: HandlerContext): AsyncGenerator<ChatChunk> {
     const request = parseChatRequest(input)
-    for (const token of demoChatTokens(request, ctx.resume.chunks.map(String))) {
+    const sent = resumedText(ctx.resume.chunks)
+    if (sent == null) {
+      return
+    }
+    const call = demoToolCall(request)
+    if (call != null) {
+      await sleep(delay, ctx.signal)
+      yield { tool_calls: [call] }
+      return
+    }
+    for (const token of demoChatTokens(request, sent)) {
       await sleep(delay, ctx.signal)
       yield token
     }

@@ -58,7 +58,7 @@ for (let i = 0; i + 1 < words.length; i++) {
 const sentenceStarts = words.map((w, i) => i).filter(i => i === 0 || /[.!?]$/.test(words[i - 1]))
 
 /** FNV-1a, then a mix: a small stable hash of a string and numbers. */
-function hash (text: string, ...numbers: number[]): number {
+export function hash (text: string, ...numbers: number[]): number {
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) {
     h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)

@@ -14,7 +14,8 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 const serveOptions = (models: string[], concurrency = 4): object => ({ resume: 'continue', models, concurrency })
-const messages = (content: string): ChatRequest['messages'] => [{ role: 'user', content }]
+type Turn = Array<{ role: 'user' | 'assistant', content: string }>
+const messages = (content: string): Turn => [{ role: 'user', content }]
 const expected = (content: string, maxTokens: number): string => demoChatAnswer({ model: 'demo-llm', messages: messages(content), max_tokens: maxTokens }).join('')
 
 describe('the gateway in front of an in-process mesh', () => {
@@ -207,7 +208,7 @@ describe('the gateway in front of an in-process mesh', () => {
   })
 
   it('sends a conversation\'s next turn to the worker holding it, and elsewhere when that one is full', async () => {
-    const turn = async (history: ChatRequest['messages']): Promise<{ peer: string, answer: string }> => {
+    const turn = async (history: Turn): Promise<{ peer: string, answer: string }> => {
       const { data, response } = await client.chat.completions.create({ model: 'demo-llm', messages: history, max_tokens: 4 }).withResponse()
       return { peer: response.headers.get(PEER_HEADER) ?? '', answer: data.choices[0].message.content ?? '' }
     }

@@ -53,6 +53,31 @@ function modelServer (): { server: Server, bodies: any[], closed: string[] } {
           event(res, delta('x'))
           res.end(`data: ${JSON.stringify({ error: { message: 'out of memory' } })}\n\n`)
           break
+        case 'up-tools':
+          // two calls, their pieces interleaved, after some text
+          sse()
+          event(res, delta('Let me check.'))
+          for (const pieces of [
+            [{ index: 0, id: 'call_a', type: 'function', function: { name: 'weather', arguments: '' } }],
+            [{ index: 1, id: 'call_b', type: 'function', function: { name: 'time', arguments: '{"tz"' } }],
+            [{ index: 0, function: { arguments: '{"city":' } }],
+            [{ index: 1, function: { arguments: ':"CET"}' } }],
+            [{ index: 0, function: { arguments: '"Oslo"}' } }]
+          ]) {
+            event(res, { object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: pieces }, finish_reason: null }] })
+          }
+          event(res, delta(null, 'tool_calls'))
+          res.end('data: [DONE]\n\n')
+          break
+        case 'up-tools-cut':
+          sse()
+          event(res, { object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'weather', arguments: '{"ci' } }] }, finish_reason: null }] })
+          setTimeout(() => { res.socket?.destroy() }, 20)
+          break
+        case 'up-tools-json':
+          res.writeHead(200, { 'content-type': 'application/json' })
+          res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_j', type: 'function', function: { name: 'weather', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }))
+          break
         case 'up-json':
           res.writeHead(200, { 'content-type': 'application/json' })
           res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'all at once' }, finish_reason: 'stop' }] }))
@@ -87,7 +112,7 @@ describe('the openai bridge handler', () => {
     upstream = modelServer()
     await new Promise<void>(resolve => upstream.server.listen(0, '127.0.0.1', resolve))
     url = `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}/v1`
-    const models = Object.fromEntries(['ok', 'slow', 'bad', 'down', 'cut', 'error-event', 'json'].map(m => [m, `up-${m}`]))
+    const models = Object.fromEntries(['ok', 'slow', 'bad', 'down', 'cut', 'error-event', 'json', 'tools', 'tools-cut', 'tools-json'].map(m => [m, `up-${m}`]))
     handler = openaiChat({ url, models, idleTimeoutMs: 2_000 })
   })
 
@@ -97,6 +122,41 @@ describe('the openai bridge handler', () => {
   })
 
   const run = (input: unknown, ctx = context()): AsyncIterable<string> => handler(input as any, ctx) as AsyncIterable<string>
+
+  it('assembles the server\'s tool call pieces into one last chunk, each call whole, in index order', async () => {
+    const tools = [{ type: 'function', function: { name: 'weather' } }, { type: 'function', function: { name: 'time' } }]
+    expect(await collect(run(ask('tools', { tools, tool_choice: 'auto', parallel_tool_calls: true })))).toEqual([
+      'Let me check.',
+      {
+        tool_calls: [
+          { id: 'call_a', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
+          { id: 'call_b', type: 'function', function: { name: 'time', arguments: '{"tz":"CET"}' } }
+        ]
+      }
+    ])
+    expect(upstream.bodies.at(-1)).toMatchObject({ tools, tool_choice: 'auto', parallel_tool_calls: true })
+    expect(await collect(run(ask('tools-json', { tools })))).toEqual([
+      { tool_calls: [{ id: 'call_j', type: 'function', function: { name: 'weather', arguments: '{}' } }] }
+    ])
+  })
+
+  it('sends nothing of a tool call the server broke off, and fails retryably', async () => {
+    const got: unknown[] = []
+    const err = await (async () => { for await (const c of run(ask('tools-cut', { tools: [{ type: 'function', function: { name: 'weather' } }] }))) got.push(c) })().catch(e => e)
+    expect(got).toEqual([])
+    expect(err.name).toBe('UpstreamError')
+    expect(err.retryable).toBe(true)
+  })
+
+  it('passes a conversation\'s tool calls and results on, a call-only message with null content; a resumed answer after its tool calls asks nothing', async () => {
+    const call = { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{}' } }
+    const messages = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: '', tool_calls: [call] }, { role: 'tool', content: 'sunny', tool_call_id: 'call_1' }]
+    await collect(run({ model: 'ok', messages, tools: [{ type: 'function', function: { name: 'weather' } }] }))
+    expect(upstream.bodies.at(-1).messages).toEqual([messages[0], { ...messages[1], content: null }, messages[2]])
+    const asked = upstream.bodies.length
+    expect(await collect(run(ask('tools'), context([{ tool_calls: [call] }] as any)))).toEqual([])
+    expect(upstream.bodies.length).toBe(asked)
+  })
 
   it('turns the server\'s events into tokens, asking for a stream of the server\'s model', async () => {
     expect(await collect(run(ask('ok', { max_tokens: 9 })))).toEqual(['Hel', 'lo', ' there'])

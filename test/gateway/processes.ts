@@ -65,8 +65,8 @@ export class Processes {
   }
 
   /** A gateway on a free port; resolves with its URL. */
-  async gateway (bootstrap: string, args: string[] = []): Promise<Proc & { url: string }> {
-    const proc = await this.start('gateway', ['--bootstrap', bootstrap, '--port', '0', ...args], /^gateway /)
+  async gateway (bootstrap: string, args: string[] = [], timeoutMs?: number): Promise<Proc & { url: string }> {
+    const proc = await this.start('gateway', ['--bootstrap', bootstrap, '--port', '0', ...args], /^gateway /, timeoutMs)
     const url = proc.lines.find(l => l.startsWith('gateway '))!.slice('gateway '.length)
     return { ...proc, url }
   }

@@ -6,7 +6,8 @@
  */
 import { createMeshNode } from '../../index.ts'
 import {
-  DEFAULT_COMPLETION_TIMEOUT_MS, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_STALL_TIMEOUT_MS
+  DEFAULT_COMPLETION_TIMEOUT_MS, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EMBEDDING_INPUTS,
+  DEFAULT_STALL_TIMEOUT_MS
 } from '../../gateway/constants.ts'
 import { createGateway } from '../../gateway/index.ts'
 import { bootstrapAddrs, integer, parse } from '../args.ts'
@@ -20,6 +21,7 @@ export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --timeout MS         deadline of one completion (default ${DEFAULT_COMPLETION_TIMEOUT_MS})
   --stall-timeout MS   no token for this long moves the answer to another worker (default ${DEFAULT_STALL_TIMEOUT_MS})
   --max-body-bytes N   largest request body (default ${DEFAULT_MAX_BODY_BYTES})
+  --max-embedding-inputs N  texts one embeddings request may hold (default ${DEFAULT_MAX_EMBEDDING_INPUTS})
   --p2p-port N         TCP port of the mesh peer (default any free port)
   --p2p-host H         interface of the mesh peer (default 127.0.0.1; it dials the workers itself)`
 
@@ -32,6 +34,7 @@ export async function run (argv: string[]): Promise<void> {
     timeout: { type: 'string' },
     'stall-timeout': { type: 'string' },
     'max-body-bytes': { type: 'string' },
+    'max-embedding-inputs': { type: 'string' },
     'p2p-port': { type: 'string' },
     'p2p-host': { type: 'string' }
   })
@@ -59,7 +62,8 @@ export async function run (argv: string[]): Promise<void> {
       token: values.token ?? process.env.MESHWORK_GATEWAY_TOKEN,
       timeoutMs,
       stallTimeoutMs,
-      maxBodyBytes
+      maxBodyBytes,
+      maxEmbeddingInputs: integer(values['max-embedding-inputs'], 'max-embedding-inputs', DEFAULT_MAX_EMBEDDING_INPUTS, 1)
     })
   } catch (err) {
     await node.stop()

@@ -1,7 +1,7 @@
 /**
  * `meshwork start [--workers N] [--port N]`: an all-in-one local mesh — a
  * relay, N demo workers (child processes serving `demo-llm`, `echo` and
- * `llm.chat` on the demo model)
+ * `llm.chat` and `llm.embed` on the demo models)
  * and the browser demo on http://127.0.0.1:<port>.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -64,6 +64,7 @@ export async function run (argv: string[]): Promise<void> {
     '--service', 'demo-llm', '--handler', 'demo-llm',
     '--service', 'echo', '--handler', 'echo',
     '--service', 'llm.chat', '--handler', 'demo-llm',
+    '--service', 'llm.embed', '--handler', 'demo-llm',
     '--token-delay-ms', String(tokenDelay)
   ])))
   workers.push(...spawned)

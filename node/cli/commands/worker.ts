@@ -4,7 +4,8 @@
  * order; one handler applies to every service. A service named like a
  * built-in handler uses that handler, and `llm.chat` the demo model.
  * `--handler openai --openai-url URL --model M` bridges `llm.chat` (the
- * default service then) to an OpenAI-compatible model server.
+ * default service then) to an OpenAI-compatible model server, and
+ * `--embedding-model E` `llm.embed` as well.
  */
 import { createMeshNode } from '../../index.ts'
 import { loadIdentity } from '../../identity.ts'
@@ -12,6 +13,7 @@ import { DEFAULT_TOKEN_DELAY_MS } from '../../../src/models/demo-llm.ts'
 import { bootstrapAddrs, integer, parse, UsageError } from '../args.ts'
 import { builtinHandler, defaultHandler, HANDLER_NAMES } from '../handlers.ts'
 import { LLM_CHAT_SERVICE } from '../../../src/models/chat.ts'
+import { LLM_EMBED_SERVICE } from '../../../src/models/embed.ts'
 import { onShutdown } from '../lifecycle.ts'
 
 export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler ${HANDLER_NAMES.join('|')}] [options]
@@ -24,6 +26,9 @@ export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler
   --model M             model announced for ${LLM_CHAT_SERVICE} (repeatable); NAME=UPSTREAM_NAME
                         maps a mesh name to the server's; the API key comes from $OPENAI_API_KEY
   --continue-final-message  openai handler: resume answers with vLLM's continue_final_message
+  --tools               openai handler: the models take tools (requests with tools may come here)
+  --embedding-model E   model announced for ${LLM_EMBED_SERVICE} (repeatable; NAME=UPSTREAM_NAME); with
+                        --handler openai the same server's /embeddings serves it
   --allow ID            only these peers may call (repeatable)
   --owner ID            also admit peers holding a capability token signed by this owner
   --key FILE            this peer's identity (see meshwork key); a fresh one by default
@@ -40,6 +45,8 @@ export async function run (argv: string[]): Promise<void> {
     'openai-url': { type: 'string' },
     model: { type: 'string', multiple: true },
     'continue-final-message': { type: 'boolean' },
+    tools: { type: 'boolean' },
+    'embedding-model': { type: 'string', multiple: true },
     allow: { type: 'string', multiple: true },
     owner: { type: 'string' },
     key: { type: 'string' },
@@ -51,7 +58,7 @@ export async function run (argv: string[]): Promise<void> {
     return
   }
   const handlers: string[] = values.handler ?? []
-  const services: string[] = values.service ?? (handlers.length === 1 && handlers[0] === 'openai' ? [LLM_CHAT_SERVICE] : [])
+  const services: string[] = values.service ?? (handlers.length === 1 && handlers[0] === 'openai' ? bridged(values.model, values['embedding-model']) : [])
   if (services.length === 0) {
     throw new UsageError('worker needs at least one --service')
   }
@@ -63,7 +70,9 @@ export async function run (argv: string[]): Promise<void> {
     models: values.model ?? [],
     openaiUrl: values['openai-url'],
     openaiKey: process.env.OPENAI_API_KEY,
-    continueFinalMessage: values['continue-final-message'] === true
+    continueFinalMessage: values['continue-final-message'] === true,
+    tools: values.tools === true,
+    embeddingModels: values['embedding-model'] ?? []
   }
   const concurrency = integer(values.concurrency, 'concurrency', 16, 1)
   const chosen = services.map((service, i) => {
@@ -82,4 +91,10 @@ export async function run (argv: string[]): Promise<void> {
   }
   console.log(`peer ${node.peerId}`)
   onShutdown(async () => { await node.stop() })
+}
+
+/** The services `--handler openai` bridges when none is named: chat for --model, embeddings for --embedding-model. */
+function bridged (models: string[] | undefined, embeddingModels: string[] | undefined): string[] {
+  const services = (embeddingModels ?? []).length > 0 ? [LLM_EMBED_SERVICE] : []
+  return (models ?? []).length > 0 || services.length === 0 ? [LLM_CHAT_SERVICE, ...services] : services
 }
