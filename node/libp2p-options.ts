@@ -15,6 +15,7 @@ import { webSockets } from '@libp2p/websockets'
 import { gossipsub } from '@libp2p/gossipsub'
 import { preSharedKey } from '@libp2p/pnet'
 import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
+import { mdnsDiscovery, mdnsInit } from './mdns.ts'
 import type { NodeMeshInit } from './index.ts'
 import type { PeerPenalties } from '../src/security/penalties.ts'
 import type { PrivateKey } from '@libp2p/interface'
@@ -59,8 +60,10 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
       }
     })
   }
+  const mdns = mdnsInit(init.discovery)
   return {
     privateKey,
+    peerDiscovery: mdns != null && !memoryOnly ? [await mdnsDiscovery(mdns)] : undefined,
     addresses: { listen },
     transports,
     connectionEncrypters: [noise()],
@@ -84,7 +87,8 @@ function defaultListen (init: NodeMeshInit): string[] {
   if (init.transport === 'memory') {
     return [`/memory/${crypto.randomUUID()}`]
   }
-  const host = init.host ?? '127.0.0.1'
+  // peers found over mDNS dial the addresses this one announces: not loopback only
+  const host = init.host ?? (mdnsInit(init.discovery) != null ? '0.0.0.0' : '127.0.0.1')
   const port = init.port ?? 0
   if (init.role === 'relay') {
     const wsPort = init.wsPort ?? 0

@@ -9,7 +9,7 @@ import {
   DEFAULT_COMPLETION_TIMEOUT_MS, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_STALL_TIMEOUT_MS
 } from '../../gateway/constants.ts'
 import { createGateway } from '../../gateway/index.ts'
-import { bootstrapAddrs, integer, parse } from '../args.ts'
+import { bootstrapAddrs, integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
 
 export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
@@ -21,7 +21,8 @@ export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --stall-timeout MS   no token for this long moves the answer to another worker (default ${DEFAULT_STALL_TIMEOUT_MS})
   --max-body-bytes N   largest request body (default ${DEFAULT_MAX_BODY_BYTES})
   --p2p-port N         TCP port of the mesh peer (default any free port)
-  --p2p-host H         interface of the mesh peer (default 127.0.0.1; it dials the workers itself)`
+  --p2p-host H         interface of the mesh peer (default 127.0.0.1; it dials the workers itself)
+${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
   const { values } = parse(argv, {
@@ -33,7 +34,8 @@ export async function run (argv: string[]): Promise<void> {
     'stall-timeout': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'p2p-port': { type: 'string' },
-    'p2p-host': { type: 'string' }
+    'p2p-host': { type: 'string' },
+    mdns: { type: 'boolean' }
   })
   if (values.help === true) {
     console.log(usage)
@@ -44,7 +46,8 @@ export async function run (argv: string[]): Promise<void> {
   const stallTimeoutMs = integer(values['stall-timeout'], 'stall-timeout', DEFAULT_STALL_TIMEOUT_MS, 1)
   const maxBodyBytes = integer(values['max-body-bytes'], 'max-body-bytes', DEFAULT_MAX_BODY_BYTES, 1)
   const node = await createMeshNode({
-    bootstrap: bootstrapAddrs(values.bootstrap),
+    bootstrap: bootstrapAddrs(values.bootstrap, values.mdns === true),
+    discovery: { mdns: values.mdns === true },
     port: integer(values['p2p-port'], 'p2p-port', 0),
     host: values['p2p-host'],
     webrtc: false
