@@ -18,6 +18,7 @@ import { bundleCase } from './cases/bundle.ts'
 import { claimCase } from './cases/claim.ts'
 import { failoverCase } from './cases/failover.ts'
 import { fanoutCase } from './cases/fanout.ts'
+import { idleCase } from './cases/idle.ts'
 import { scaleCase } from './cases/scale.ts'
 import { streamingCase } from './cases/streaming.ts'
 import { unaryCase } from './cases/unary.ts'
@@ -39,7 +40,8 @@ const CASES: Record<string, { brokers: boolean, run: (ctx: BenchContext) => Prom
   fanout: { brokers: true, run: async ctx => fanoutCase(ctx) },
   failover: { brokers: false, run: failoverCase },
   scale: { brokers: false, run: async ctx => scaleCase(ctx) },
-  bundle: { brokers: false, run: bundleCase }
+  bundle: { brokers: false, run: bundleCase },
+  idle: { brokers: false, run: idleCase }
 }
 
 function commit (): string {

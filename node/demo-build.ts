@@ -3,10 +3,11 @@
  * not there yet, so `meshwork start` works on a fresh checkout.
  */
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packageRoot } from './package-root.ts'
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url))
-const DEMO_INDEX = fileURLToPath(new URL('../dist/demo/index.html', import.meta.url))
+const ROOT = packageRoot(import.meta.url)
+const DEMO_INDEX = join(ROOT, 'dist/demo/index.html')
 
 /** Builds dist/demo unless it exists (or always, with `force`). Returns whether it built. */
 export async function ensureDemoBuilt (options: { force?: boolean } = {}): Promise<boolean> {
@@ -15,6 +16,6 @@ export async function ensureDemoBuilt (options: { force?: boolean } = {}): Promi
   }
   // Vite is a development dependency: load it only when a build is needed
   const { build } = await import('vite')
-  await build({ configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' })
+  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' })
   return true
 }

@@ -4,10 +4,10 @@
 import { createServer } from 'node:http'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageRoot } from './package-root.ts'
 import type { AddressInfo } from 'node:net'
 
-const DEMO_DIR = fileURLToPath(new URL('../dist/demo/', import.meta.url))
+const DEMO_DIR = join(packageRoot(import.meta.url), 'dist/demo')
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

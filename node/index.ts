@@ -17,6 +17,9 @@ import { createLibp2p } from 'libp2p'
 import { createMesh } from '../src/mesh-node.ts'
 import { PeerPenalties } from '../src/security/penalties.ts'
 import { libp2pOptions } from './libp2p-options.ts'
+import { dialDiscovered, mdnsInit } from './mdns.ts'
+import { logger } from '@libp2p/logger'
+import type { MdnsInit } from './mdns.ts'
 import type { MeshInit, MeshNode } from '../src/types.ts'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
@@ -51,6 +54,12 @@ export interface NodeMeshInit extends MeshInit {
    * only peers holding it can connect. Node-only meshes; turns WebRTC off
    */
   psk?: Uint8Array
+  /**
+   * How peers are found besides `bootstrap`. `mdns` finds Node peers on the
+   * same LAN with no bootstrap address (off by default); with it, `host`
+   * defaults to 0.0.0.0 so that those peers can dial this one
+   */
+  discovery?: { mdns?: boolean | MdnsInit }
   /** Extra libp2p options, applied over meshwork's */
   libp2p?: Partial<Libp2pOptions<any>>
 }
@@ -60,6 +69,10 @@ export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode
   const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
   const penalties = new PeerPenalties()
   const libp2p = await createLibp2p(await libp2pOptions(init, privateKey, penalties))
+  if (mdnsInit(init.discovery) != null) {
+    const stopDialing = dialDiscovered(libp2p, logger('meshwork:mdns'))
+    libp2p.addEventListener('stop', stopDialing, { once: true })
+  }
   try {
     return await createMesh({ libp2p, privateKey, penalties }, init)
   } catch (err) {
@@ -70,3 +83,5 @@ export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode
 export { levelJournal } from './journal.ts'
 export type { LevelJournal } from './journal.ts'
 export { loadIdentity } from './identity.ts'
+export { MDNS_SERVICE_TAG } from './mdns.ts'
+export type { MdnsInit } from './mdns.ts'

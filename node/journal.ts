@@ -24,7 +24,6 @@
  */
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { LevelDatastore } from 'datastore-level'
 import { datastoreJournal, decodeJournalRecord, encodeJournalRecord } from '../src/journal/journal.ts'
 import type { Journal, JournalRecord } from '../src/journal/journal.ts'
 
@@ -47,6 +46,8 @@ interface Unsettled {
 }
 
 export async function levelJournal (path: string): Promise<LevelJournal> {
+  // loaded when a journal is opened: LevelDB is a native module most peers never need
+  const { LevelDatastore } = await import('datastore-level')
   const store = new LevelDatastore(path)
   await store.open()
   const records = datastoreJournal(store)

@@ -8,13 +8,12 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
-import { memory } from '@libp2p/memory'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { gossipsub } from '@libp2p/gossipsub'
-import { preSharedKey } from '@libp2p/pnet'
 import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
+import { mdnsDiscovery, mdnsInit } from './mdns.ts'
 import type { NodeMeshInit } from './index.ts'
 import type { PeerPenalties } from '../src/security/penalties.ts'
 import type { PrivateKey } from '@libp2p/interface'
@@ -35,8 +34,9 @@ const RELAY_MAX_PENDING_INBOUND = 64
 export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey, penalties: PeerPenalties): Promise<Libp2pOptions<any>> {
   const relay = init.role === 'relay'
   const memoryOnly = init.transport === 'memory'
+  // the memory transport (in-process tests) and pnet (private meshes) are loaded only when used
   const transports: NonNullable<Libp2pOptions['transports']> = memoryOnly
-    ? [memory(), circuitRelayTransport()]
+    ? [(await import('@libp2p/memory')).memory(), circuitRelayTransport()]
     : [tcp(), webSockets(), circuitRelayTransport()]
   // WebRTC cannot carry a pnet-protected connection, and a private mesh has no browsers
   if (!memoryOnly && init.webrtc !== false && init.psk == null) {
@@ -59,8 +59,10 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
       }
     })
   }
+  const mdns = mdnsInit(init.discovery)
   return {
     privateKey,
+    peerDiscovery: mdns != null && !memoryOnly ? [await mdnsDiscovery(mdns)] : undefined,
     addresses: { listen },
     transports,
     connectionEncrypters: [noise()],
@@ -75,7 +77,7 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
     },
     services,
     // a private mesh: peers without the pre-shared key cannot even handshake
-    connectionProtector: init.psk != null ? preSharedKey({ psk: init.psk }) : undefined,
+    connectionProtector: init.psk != null ? (await import('@libp2p/pnet')).preSharedKey({ psk: init.psk }) : undefined,
     ...init.libp2p
   }
 }
@@ -84,7 +86,8 @@ function defaultListen (init: NodeMeshInit): string[] {
   if (init.transport === 'memory') {
     return [`/memory/${crypto.randomUUID()}`]
   }
-  const host = init.host ?? '127.0.0.1'
+  // peers found over mDNS dial the addresses this one announces: not loopback only
+  const host = init.host ?? (mdnsInit(init.discovery) != null ? '0.0.0.0' : '127.0.0.1')
   const port = init.port ?? 0
   if (init.role === 'relay') {
     const wsPort = init.wsPort ?? 0

@@ -115,5 +115,15 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     ]))
     out.push(`\nMeasured by ${bundle.source}.`)
   }
+
+  const idle = results.idle
+  if (idle != null && idle.error == null) {
+    out.push('\n### 8. Idle worker memory (RSS)\n')
+    out.push(table(['`meshwork worker`, joined, serving echo, no traffic', 'RSS (median)', 'runs'], [
+      ['compiled (dist/, as installed)', `**${n(idle.compiled?.rssMB)} MB**`, (idle.compiled?.runsMB ?? []).join(', ')],
+      ['TypeScript sources (type stripping)', `${n(idle.source?.rssMB)} MB`, (idle.source?.runsMB ?? []).join(', ')]
+    ]))
+    out.push(`\nSampled ${n(idle.settleMs / 1000)} s after the worker is up (bench/cases/idle.ts).`)
+  }
   return out.join('\n')
 }

@@ -53,6 +53,7 @@ export function evaluate (results: Record<string, any>): Target[] {
     scaleTarget('dispatch p50 at 100 peers vs 10 peers (multi-process)', scaleMulti, r => r?.dispatch?.p50Ms, 1.5),
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (one process)', scaleIn, r => r?.cpuPctPerPeer, 2),
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (multi-process)', scaleMulti, r => r?.cpuPctPerPeer, 2),
-    target('browser bundle: meshwork over the libp2p stack (min+gzip)', results.bundle?.addedGzipBytes != null ? results.bundle.addedGzipBytes / 1000 : undefined, '<=', 40, 'KB')
+    target('browser bundle: meshwork over the libp2p stack (min+gzip)', results.bundle?.addedGzipBytes != null ? results.bundle.addedGzipBytes / 1000 : undefined, '<=', 40, 'KB'),
+    target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB')
   ]
 }

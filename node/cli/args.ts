@@ -37,8 +37,14 @@ export function integer (value: string | undefined, name: string, fallback: numb
   return n
 }
 
-/** --bootstrap values, else $MESHWORK_BOOTSTRAP, else the file `meshwork start` wrote here. */
-export function bootstrapAddrs (given: string[] | undefined): string[] {
+/** Usage line of `--mdns`, shared by the commands that take it. */
+export const MDNS_USAGE = '  --mdns                find peers on the LAN over mDNS, with no --bootstrap (then listens on 0.0.0.0)'
+
+/**
+ * --bootstrap values, else $MESHWORK_BOOTSTRAP, else the file `meshwork start`
+ * wrote here; with `mdns` (peers are found on the LAN) none is fine.
+ */
+export function bootstrapAddrs (given: string[] | undefined, mdns = false): string[] {
   if (given != null && given.length > 0) {
     return given
   }
@@ -48,6 +54,9 @@ export function bootstrapAddrs (given: string[] | undefined): string[] {
   }
   if (existsSync(BOOTSTRAP_FILE)) {
     return readFileSync(BOOTSTRAP_FILE, 'utf8').split('\n').map(s => s.trim()).filter(Boolean)
+  }
+  if (mdns) {
+    return []
   }
   throw new UsageError('no --bootstrap address (nor $MESHWORK_BOOTSTRAP, nor a running `meshwork start` in this folder)')
 }

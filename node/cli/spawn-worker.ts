@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 
-const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
+// bin.ts in a checkout, bin.js once compiled
+const BIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bin.ts' : './bin.js', import.meta.url))
 
 export interface WorkerProcess {
   child: ChildProcess

@@ -103,12 +103,19 @@ describe('npm run bench -- --quick', () => {
     expect(meshwork.gzipBytes).toBeGreaterThan(libp2pStack.gzipBytes)
   })
 
+  it('measures the resident memory of an idle worker, compiled and from the sources', () => {
+    const { compiled, source } = results.idle
+    // a Node process running libp2p holds tens of MB at the least
+    expect(compiled.rssMB).toBeGreaterThan(20)
+    expect(source.rssMB).toBeGreaterThan(20)
+  })
+
   it('writes results.json, the chart and the tables', () => {
     const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
-    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'targets']))
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'targets']))
     expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     const tables = readFileSync(join(out, 'results.md'), 'utf8')
-    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle']) {
+    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory']) {
       expect(tables).toContain(heading)
     }
   })

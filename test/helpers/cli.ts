@@ -66,9 +66,10 @@ export async function startWorker (bootstrap: string, extra: string[] = []): Pro
   return startCli(['worker', '--bootstrap', bootstrap, ...args])
 }
 
-/** Runs a short-lived `meshwork` command to completion. */
-export async function runCli (args: string[], timeoutMs = 30_000): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+/** Runs a short-lived `meshwork` command to completion (inside network namespace `netns` if given). */
+export async function runCli (args: string[], timeoutMs = 30_000, netns?: string): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const argv = [...(netns != null ? ['ip', 'netns', 'exec', netns] : []), process.execPath, BIN, ...args]
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString() })

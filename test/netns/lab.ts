@@ -1,9 +1,10 @@
 /**
  * A network lab of Linux network namespaces: one namespace per peer, each
  * with an `eth0` joined by a veth pair to a bridge in a hub namespace, on
- * 10.99.0.0/24. Faults are nft rules inside a peer's namespace: partitions
- * (drop to and from the other side), random loss (`numgen random`), or
- * silence (drop everything). Root only; `destroy()` removes every
+ * 10.99.0.0/24, with a route for multicast (224.0.0.0/4) on that link so
+ * that mDNS works between namespaces and never reaches the host. Faults are
+ * nft rules inside a peer's namespace: partitions (drop to and from the
+ * other side), random loss (`numgen random`), or silence (drop everything). Root only; `destroy()` removes every
  * namespace (and with it the veths, the bridge and the rules), and so does
  * process exit if a test dies first.
  *
@@ -130,6 +131,8 @@ export function createLab (names: string[]): Lab {
       run(['ip', '-n', netns, 'link', 'set', 'lo', 'up'])
       run(['ip', '-n', netns, 'addr', 'add', `${host}/24`, 'dev', 'eth0'])
       run(['ip', '-n', netns, 'link', 'set', 'eth0', 'up'])
+      // multicast (mDNS) goes out on the lab link only: the namespace has no other
+      run(['ip', '-n', netns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0'])
       nft(netns, `table inet ${TABLE} {
         chain input { type filter hook input priority 0; policy accept; }
         chain output { type filter hook output priority 0; policy accept; }

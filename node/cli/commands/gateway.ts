@@ -10,7 +10,7 @@ import {
   DEFAULT_STALL_TIMEOUT_MS
 } from '../../gateway/constants.ts'
 import { createGateway } from '../../gateway/index.ts'
-import { bootstrapAddrs, integer, parse } from '../args.ts'
+import { bootstrapAddrs, integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
 
 export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
@@ -23,7 +23,8 @@ export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --max-body-bytes N   largest request body (default ${DEFAULT_MAX_BODY_BYTES})
   --max-embedding-inputs N  texts one embeddings request may hold (default ${DEFAULT_MAX_EMBEDDING_INPUTS})
   --p2p-port N         TCP port of the mesh peer (default any free port)
-  --p2p-host H         interface of the mesh peer (default 127.0.0.1; it dials the workers itself)`
+  --p2p-host H         interface of the mesh peer (default 127.0.0.1; it dials the workers itself)
+${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
   const { values } = parse(argv, {
@@ -36,7 +37,8 @@ export async function run (argv: string[]): Promise<void> {
     'max-body-bytes': { type: 'string' },
     'max-embedding-inputs': { type: 'string' },
     'p2p-port': { type: 'string' },
-    'p2p-host': { type: 'string' }
+    'p2p-host': { type: 'string' },
+    mdns: { type: 'boolean' }
   })
   if (values.help === true) {
     console.log(usage)
@@ -47,7 +49,8 @@ export async function run (argv: string[]): Promise<void> {
   const stallTimeoutMs = integer(values['stall-timeout'], 'stall-timeout', DEFAULT_STALL_TIMEOUT_MS, 1)
   const maxBodyBytes = integer(values['max-body-bytes'], 'max-body-bytes', DEFAULT_MAX_BODY_BYTES, 1)
   const node = await createMeshNode({
-    bootstrap: bootstrapAddrs(values.bootstrap),
+    bootstrap: bootstrapAddrs(values.bootstrap, values.mdns === true),
+    discovery: { mdns: values.mdns === true },
     port: integer(values['p2p-port'], 'p2p-port', 0),
     host: values['p2p-host'],
     webrtc: false

@@ -3,11 +3,13 @@
  * leaves.
  */
 import { createMeshNode } from '../../index.ts'
-import { bootstrapAddrs, parse } from '../args.ts'
+import { bootstrapAddrs, MDNS_USAGE, parse } from '../args.ts'
+import { discoverPeers } from '../discover.ts'
 import type { PeerInfo } from '../../../src/types.ts'
 
 export const usage = `meshwork peers --bootstrap ADDR [--json]
-  --json    one JSON object a line instead of a table`
+  --json    one JSON object a line instead of a table
+${MDNS_USAGE}`
 
 function row (p: PeerInfo): string[] {
   return [
@@ -23,14 +25,19 @@ function row (p: PeerInfo): string[] {
 export async function run (argv: string[]): Promise<void> {
   const { values } = parse(argv, {
     bootstrap: { type: 'string', multiple: true },
-    json: { type: 'boolean' }
+    json: { type: 'boolean' },
+    mdns: { type: 'boolean' }
   })
   if (values.help === true) {
     console.log(usage)
     return
   }
-  const node = await createMeshNode({ bootstrap: bootstrapAddrs(values.bootstrap), webrtc: false })
+  const mdns = values.mdns === true
+  const node = await createMeshNode({ bootstrap: bootstrapAddrs(values.bootstrap, mdns), webrtc: false, discovery: { mdns } })
   try {
+    if (mdns) {
+      await discoverPeers(node)
+    }
     const peers = node.peers().sort((a, b) => a.role.localeCompare(b.role) || a.peerId.localeCompare(b.peerId))
     if (values.json === true) {
       for (const p of peers) {

@@ -4,25 +4,28 @@
  * (TCP first, then WebSocket), one a line, then `peer <id>`.
  */
 import { createMeshNode } from '../../index.ts'
-import { integer, parse } from '../args.ts'
+import { integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
 import type { MeshNode } from '../../../src/types.ts'
 
 export const usage = `meshwork relay [--port N] [--ws-port N] [--host H]
   --port N      TCP port for Node peers (default 0: any free port)
   --ws-port N   WebSocket port for browsers (default: --port + 1, or any free port)
-  --host H      interface to listen on (default 127.0.0.1)`
+  --host H      interface to listen on (default 127.0.0.1)
+${MDNS_USAGE}`
 
 export interface RelayOptions {
   port: number
   wsPort?: number
   host?: string
+  /** Announce the relay on the LAN over mDNS */
+  mdns?: boolean
 }
 
 /** Starts a relay; used by `relay` and by `start`. */
 export async function startRelay (options: RelayOptions): Promise<MeshNode> {
   const wsPort = options.wsPort ?? (options.port === 0 ? 0 : options.port + 1)
-  return createMeshNode({ role: 'relay', port: options.port, wsPort, host: options.host, webrtc: false })
+  return createMeshNode({ role: 'relay', port: options.port, wsPort, host: options.host, webrtc: false, discovery: { mdns: options.mdns === true } })
 }
 
 /** The relay's addresses, TCP before WebSocket, each ending in its peer id. */
@@ -36,7 +39,8 @@ export async function run (argv: string[]): Promise<void> {
   const { values } = parse(argv, {
     port: { type: 'string' },
     'ws-port': { type: 'string' },
-    host: { type: 'string' }
+    host: { type: 'string' },
+    mdns: { type: 'boolean' }
   })
   if (values.help === true) {
     console.log(usage)
@@ -45,7 +49,8 @@ export async function run (argv: string[]): Promise<void> {
   const node = await startRelay({
     port: integer(values.port, 'port', 0),
     wsPort: values['ws-port'] != null ? integer(values['ws-port'], 'ws-port', 0) : undefined,
-    host: values.host
+    host: values.host,
+    mdns: values.mdns === true
   })
   for (const addr of relayAddrs(node)) {
     console.log(addr)

@@ -5,7 +5,7 @@
  */
 import { createMeshNode } from '../../index.ts'
 import { loadIdentity } from '../../identity.ts'
-import { bootstrapAddrs, format, integer, parse, parseInput, UsageError } from '../args.ts'
+import { bootstrapAddrs, format, integer, MDNS_USAGE, parse, parseInput, UsageError } from '../args.ts'
 import type { BalancerName } from '../../../src/dispatch/balancers.ts'
 
 export const usage = `meshwork request --bootstrap ADDR SERVICE INPUT [--stream] [--timeout MS]
@@ -16,7 +16,8 @@ export const usage = `meshwork request --bootstrap ADDR SERVICE INPUT [--stream]
   --balancer B    round-robin | least-loaded | random | p2c-ewma
   --broadcast     dispatch by broadcast claim instead of a known worker
   --token T       a capability token for a protected service (see meshwork token)
-  --key FILE      this peer's identity (see meshwork key)`
+  --key FILE      this peer's identity (see meshwork key)
+${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -27,7 +28,8 @@ export async function run (argv: string[]): Promise<void> {
     balancer: { type: 'string' },
     broadcast: { type: 'boolean' },
     token: { type: 'string' },
-    key: { type: 'string' }
+    key: { type: 'string' },
+    mdns: { type: 'boolean' }
   }, true)
   if (values.help === true) {
     console.log(usage)
@@ -39,10 +41,12 @@ export async function run (argv: string[]): Promise<void> {
   }
   const timeoutMs = integer(values.timeout, 'timeout', 30_000, 1)
   const node = await createMeshNode({
-    bootstrap: bootstrapAddrs(values.bootstrap),
+    bootstrap: bootstrapAddrs(values.bootstrap, values.mdns === true),
+    discovery: { mdns: values.mdns === true },
     webrtc: false,
     privateKey: values.key != null ? await loadIdentity(values.key) : undefined
   })
+  const deadline = Date.now() + timeoutMs
   const options = {
     token: values.token != null ? Buffer.from(values.token, 'base64') : undefined,
     timeoutMs,
@@ -51,6 +55,11 @@ export async function run (argv: string[]): Promise<void> {
     preferPeer: values.peer as string | undefined
   }
   try {
+    if (values.mdns === true) {
+      // peers answer mDNS within moments: wait for one serving SERVICE instead of failing at once
+      await node.waitForWorkers(service, 1, { timeoutMs })
+      options.timeoutMs = Math.max(1, deadline - Date.now())
+    }
     if (values.stream === true) {
       let last: unknown
       for await (const chunk of node.stream(service, parseInput(input), options)) {

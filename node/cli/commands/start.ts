@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ensureDemoBuilt } from '../../demo-build.ts'
 import { serveDemo } from '../../demo-server.ts'
-import { BOOTSTRAP_FILE, integer, parse } from '../args.ts'
+import { BOOTSTRAP_FILE, integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
 import { spawnWorker } from '../spawn-worker.ts'
 import { relayAddrs, startRelay } from './relay.ts'
@@ -17,13 +17,15 @@ import type { WorkerProcess } from '../spawn-worker.ts'
 export const usage = `meshwork start [--workers N] [--port N]
   --workers N         demo workers to run (default 2; 0 leaves the answering to browser tabs)
   --port N            HTTP port of the browser demo (default 8080)
-  --token-delay-ms N  pace of demo-llm tokens (default 20)`
+  --token-delay-ms N  pace of demo-llm tokens (default 20)
+${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
   const { values } = parse(argv, {
     workers: { type: 'string' },
     port: { type: 'string' },
-    'token-delay-ms': { type: 'string' }
+    'token-delay-ms': { type: 'string' },
+    mdns: { type: 'boolean' }
   })
   if (values.help === true) {
     console.log(usage)
@@ -36,7 +38,8 @@ export async function run (argv: string[]): Promise<void> {
   if (await ensureDemoBuilt()) {
     console.log('built the browser demo into dist/demo')
   }
-  const relay = await startRelay({ port: 0 })
+  const mdns = values.mdns === true
+  const relay = await startRelay({ port: 0, mdns })
   const addrs = relayAddrs(relay)
   const tcp = addrs.filter(a => !a.includes('/ws'))
   mkdirSync(dirname(BOOTSTRAP_FILE), { recursive: true })
@@ -65,7 +68,8 @@ export async function run (argv: string[]): Promise<void> {
     '--service', 'echo', '--handler', 'echo',
     '--service', 'llm.chat', '--handler', 'demo-llm',
     '--service', 'llm.embed', '--handler', 'demo-llm',
-    '--token-delay-ms', String(tokenDelay)
+    '--token-delay-ms', String(tokenDelay),
+    ...(mdns ? ['--mdns'] : [])
   ])))
   workers.push(...spawned)
   demo = await serveDemo({ port, relayAddrs: addrs })

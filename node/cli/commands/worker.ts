@@ -10,7 +10,7 @@
 import { createMeshNode } from '../../index.ts'
 import { loadIdentity } from '../../identity.ts'
 import { DEFAULT_TOKEN_DELAY_MS } from '../../../src/models/demo-llm.ts'
-import { bootstrapAddrs, integer, parse, UsageError } from '../args.ts'
+import { bootstrapAddrs, integer, MDNS_USAGE, parse, UsageError } from '../args.ts'
 import { builtinHandler, defaultHandler, HANDLER_NAMES } from '../handlers.ts'
 import { LLM_CHAT_SERVICE } from '../../../src/models/chat.ts'
 import { LLM_EMBED_SERVICE } from '../../../src/models/embed.ts'
@@ -33,7 +33,8 @@ export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler
   --owner ID            also admit peers holding a capability token signed by this owner
   --key FILE            this peer's identity (see meshwork key); a fresh one by default
   --port N              TCP port (default any free port)
-  --host H              interface to listen on (default 127.0.0.1)`
+  --host H              interface to listen on (default 127.0.0.1)
+${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
   const { values } = parse(argv, {
@@ -51,7 +52,8 @@ export async function run (argv: string[]): Promise<void> {
     owner: { type: 'string' },
     key: { type: 'string' },
     port: { type: 'string' },
-    host: { type: 'string' }
+    host: { type: 'string' },
+    mdns: { type: 'boolean' }
   })
   if (values.help === true) {
     console.log(usage)
@@ -81,7 +83,8 @@ export async function run (argv: string[]): Promise<void> {
   })
   const access = values.allow != null || values.owner != null ? { allow: values.allow, owner: values.owner } : undefined
   const node = await createMeshNode({
-    bootstrap: bootstrapAddrs(values.bootstrap),
+    bootstrap: bootstrapAddrs(values.bootstrap, values.mdns === true),
+    discovery: { mdns: values.mdns === true },
     port: integer(values.port, 'port', 0),
     host: values.host,
     privateKey: values.key != null ? await loadIdentity(values.key) : undefined
