@@ -9,7 +9,6 @@ export { LLM_CHAT_SERVICE, continueRequest, parseChatRequest } from './models/ch
 export type { ChatMessage, ChatRequest, ChatRole } from './models/chat.ts'
 export { DEMO_CHAT_MODEL, demoChat, demoChatAnswer, demoChatTokens } from './models/demo-chat.ts'
 export { BALANCER_NAMES, createBalancer, leastLoaded, p2cEwma, random, roundRobin } from './dispatch/balancers.ts'
-export type { Balancer, BalancerName, Candidate } from './dispatch/balancers.ts'
 export {
   TASK_PROTOCOL, PRESENCE_PROTOCOL, PRESENCE_TOPIC, SERVICE_TOPIC_PREFIX, APP_TOPIC_PREFIX
 } from './constants.ts'

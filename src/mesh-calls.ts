@@ -12,11 +12,10 @@ import { gather } from './dispatch/fanout.ts'
 import { AbortError, InvalidArgumentError, NoWorkersError, TimeoutError } from './errors.ts'
 import { decodePayload, encodePayload } from './wire/payload.ts'
 import type { Journal } from './journal/journal.ts'
-import type { Balancer } from './dispatch/balancers.ts'
 import type { Call, CallInit } from './dispatch/call.ts'
 import type { Requester } from './dispatch/requester.ts'
 import type { PeerTable } from './presence/peer-table.ts'
-import type { BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, StreamOptions, TaskStream } from './types.ts'
+import type { Balancer, BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, StreamOptions, TaskStream } from './types.ts'
 
 export interface CallsInit {
   requester: Requester

@@ -14,7 +14,7 @@ import {
   DEFAULT_SUSPECT_TIMEOUT_MS, MAX_CHANNEL_BUFFER_BYTES
 } from './constants.ts'
 import { createBalancer } from './dispatch/balancers.ts'
-import { Claims } from './dispatch/claims.ts'
+import { publishClaim } from './dispatch/claims.ts'
 import { Requester } from './dispatch/requester.ts'
 import { Liveness } from './liveness/liveness.ts'
 import { Calls } from './mesh-calls.ts'
@@ -25,6 +25,7 @@ import { Presence } from './presence/presence.ts'
 import { peerInfo } from './presence/peer-info.ts'
 import { AppTopics } from './pubsub/app-topics.ts'
 import { RelayTopics } from './pubsub/relay-topics.ts'
+import { Offers } from './worker/offers.ts'
 import { WorkerRuntime } from './worker/worker.ts'
 import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
 import type { TaskChannel } from './channel/task-channel.ts'
@@ -48,7 +49,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   private readonly requester: Requester
   private readonly presence: Presence
   private readonly liveness: Liveness
-  private readonly claims: Claims
+  private readonly offers: Offers
   private readonly topics: AppTopics
   private readonly relayTopics?: RelayTopics
   private readonly connector: Connector
@@ -92,18 +93,18 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       log: log('worker'),
       limits: init.limits,
       onServicesChanged: () => {
-        this.claims.servicesChanged()
+        this.offers.servicesChanged()
         this.presence.announceSoon()
       },
       emit
     })
-    this.claims = new Claims({ libp2p, pubsub, worker: this.worker, channels: this.channels, log: log('claims'), penalties })
+    this.offers = new Offers({ libp2p, pubsub, worker: this.worker, channels: this.channels, log: log('claims'), penalties })
     this.requester = new Requester({
       log: log('dispatch'),
       table: this.table,
       channels: this.channels,
       maxCalls: init.maxCalls ?? DEFAULT_MAX_CALLS,
-      publishClaim: async (call) => { await this.claims.publish(call) },
+      publishClaim: async (call) => { await publishClaim(libp2p, pubsub, call) },
       claimRoundMs: DEFAULT_CLAIM_ROUND_MS,
       claimRounds: 3,
       journal: init.journal,
@@ -172,7 +173,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   async start (): Promise<void> {
     await this.channels.start()
     await this.presence.start()
-    this.claims.start()
+    this.offers.start()
     this.relayTopics?.start()
     this.liveness.start()
     this.antiEntropy.start()
@@ -238,7 +239,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.worker.stop()
     this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     await this.presence.stop()
-    this.claims.stop()
+    this.offers.stop()
     this.relayTopics?.stop()
     this.topics.stop()
     await this.channels.stop()

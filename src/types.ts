@@ -2,13 +2,33 @@
  * The public shape of a mesh node: what `createMeshNode` from
  * `meshwork/node` or `meshwork/browser` returns.
  */
-import type { Balancer, BalancerName } from './dispatch/balancers.ts'
 import type { Journal } from './journal/journal.ts'
 import type { AccessPolicy } from './security/access.ts'
 import type { PeerLimitsInit } from './security/limits.ts'
 import type { PeerPenalties } from './security/penalties.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { TypedEventTarget } from 'main-event'
+
+/** What a balancer knows of each candidate worker. */
+export interface Candidate {
+  peerId: string
+  /** This node's tasks in flight on the worker */
+  outstanding: number
+  /** Tasks in flight on the worker as it last reported (all requesters) */
+  load: number
+  /** Tasks it runs at once for this service */
+  capacity: number
+  /** Moving average of task latency, if measured */
+  latencyMs?: number
+}
+
+export interface Balancer {
+  readonly name: string
+  /** Picks one of `candidates` (never empty) for a task of `service`. */
+  pick(candidates: Candidate[], service: string): Candidate
+}
+
+export type BalancerName = 'round-robin' | 'least-loaded' | 'random' | 'p2c-ewma'
 
 /** Liveness of a peer as this node sees it. */
 export type PeerState = 'alive' | 'suspect' | 'dead'

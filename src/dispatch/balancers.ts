@@ -9,27 +9,7 @@
  *   latency average times its tasks in flight (power of two choices).
  */
 import { InvalidArgumentError } from '../errors.ts'
-
-/** What a balancer knows of each candidate worker. */
-export interface Candidate {
-  peerId: string
-  /** This node's tasks in flight on the worker */
-  outstanding: number
-  /** Tasks in flight on the worker as it last reported (all requesters) */
-  load: number
-  /** Tasks it runs at once for this service */
-  capacity: number
-  /** Moving average of task latency, if measured */
-  latencyMs?: number
-}
-
-export interface Balancer {
-  readonly name: string
-  /** Picks one of `candidates` (never empty) for a task of `service`. */
-  pick(candidates: Candidate[], service: string): Candidate
-}
-
-export type BalancerName = 'round-robin' | 'least-loaded' | 'random' | 'p2c-ewma'
+import type { Balancer, BalancerName, Candidate } from '../types.ts'
 
 export const BALANCER_NAMES: readonly BalancerName[] = ['round-robin', 'least-loaded', 'random', 'p2c-ewma']
 

@@ -7,7 +7,7 @@ import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
 import { AbortError } from '../errors.ts'
 import { Fifo } from '../util/fifo.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
-import type { Balancer } from './balancers.ts'
+import type { Balancer } from '../types.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 import type { Payload } from '../wire/generated/frames.js'
 

@@ -2,7 +2,7 @@
  * The workers a call may go to next: alive, serving its service (and model),
  * not already tried for it, and the pinned one only when it is pinned.
  */
-import type { Candidate } from './balancers.ts'
+import type { Candidate } from '../types.ts'
 import type { Call } from './call.ts'
 import type { PeerTable } from '../presence/peer-table.ts'
 

@@ -3,11 +3,10 @@
  * libp2p key, so any peer can pass it on (table syncs) and every receiver
  * can check that the announced peer is the one who signed it.
  */
-import { peerIdFromMultihash } from '@libp2p/peer-id'
-import * as Digest from 'multiformats/hashes/digest'
 import { ANNOUNCEMENT_SIGNING_DOMAIN, MAX_ANNOUNCEMENT_BYTES } from '../constants.ts'
 import { ProtocolError } from '../errors.ts'
 import { Announcement, SignedAnnouncement } from '../wire/generated/presence.js'
+import { peerIdFromBytes } from '../wire/peer-id.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 export { Announcement, SignedAnnouncement }
@@ -31,15 +30,6 @@ export async function sealAnnouncement (key: PrivateKey, announcement: Partial<A
 export interface OpenedAnnouncement {
   peerId: PeerId
   announcement: Announcement
-}
-
-/** The peer id encoded as multihash bytes in announcements. */
-export function peerIdFromBytes (bytes: Uint8Array): PeerId {
-  try {
-    return peerIdFromMultihash(Digest.decode(bytes))
-  } catch (err) {
-    throw new ProtocolError('malformed peer id', { cause: err })
-  }
 }
 
 /**

@@ -15,7 +15,8 @@ import {
   PRESENCE_STRETCH_PER_PEER_MS, PRESENCE_TOPIC
 } from '../constants.ts'
 import { PresenceTable } from '../wire/generated/presence.js'
-import { openAnnouncement, openSigned, peerIdFromBytes, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
+import { openAnnouncement, openSigned, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
+import { peerIdFromBytes } from '../wire/peer-id.ts'
 import type { OpenedAnnouncement } from './announcement.ts'
 import type { PeerTable } from './peer-table.ts'
 import type { ServiceInfo } from '../wire/generated/presence.js'

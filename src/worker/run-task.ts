@@ -9,7 +9,7 @@ import { decodePayload, encodePayload } from '../wire/payload.ts'
 import { streamReply } from './stream-reply.ts'
 import type { CachedResult } from './result-cache.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
-import type { RunningTask } from './worker.ts'
+import type { RunningTask } from './running-task.ts'
 import type { HandlerContext } from '../types.ts'
 
 /** How the runner reports back to the runtime. */

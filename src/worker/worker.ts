@@ -12,42 +12,14 @@ import { Fifo } from '../util/fifo.ts'
 import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CHUNK, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
 import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
-import type { AccessCheck } from '../security/access.ts'
+import { taskKey } from './running-task.ts'
 import type { PeerLimitsInit } from '../security/limits.ts'
 import type { CachedResult } from './result-cache.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
+import type { RunningTask, ServiceSlot } from './running-task.ts'
 import type { Handler, ServeOptions, TaskEvent } from '../types.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { Logger } from '@libp2p/interface'
-
-export interface ServiceSlot {
-  name: string
-  handler: Handler
-  concurrency: number
-  maxQueue: number
-  resume: 'replay' | 'continue'
-  models: string[]
-  access?: AccessCheck
-  running: number
-  queue: Fifo<RunningTask>
-  /** Offers made and not yet taken up, with their expiry */
-  reservations: Map<string, number>
-}
-
-export interface RunningTask {
-  key: string
-  id: string
-  attempt: number
-  requester: string
-  channel: TaskChannel
-  slot: ServiceSlot
-  frame: Frame
-  streaming: boolean
-  credits: number
-  wakeWriter?: () => void
-  controller: AbortController
-  state: 'queued' | 'running'
-}
 
 export interface WorkerInit {
   log: Logger
@@ -134,7 +106,7 @@ export class WorkerRuntime {
       this.refuse(channel, frame, new NoWorkersError(`this peer does not serve "${frame.service}"`), true)
       return
     }
-    const key = `${requester}/${frame.task}`
+    const key = taskKey(requester, frame.task)
     const cached = this.results.get(key)
     if (cached != null) {
       this.replay(channel, frame, cached)
@@ -217,7 +189,7 @@ export class WorkerRuntime {
   }
 
   onCancel (frame: Frame, requester: string): void {
-    const key = `${requester}/${frame.task}`
+    const key = taskKey(requester, frame.task)
     const task = this.tasks.get(key)
     if (task != null && (frame.attempt === 0 || frame.attempt >= task.attempt)) {
       this.abort(task, new ProtocolError('cancelled by the requester'))
@@ -228,7 +200,7 @@ export class WorkerRuntime {
   }
 
   onCredit (frame: Frame, requester: string): void {
-    const task = this.tasks.get(`${requester}/${frame.task}`)
+    const task = this.tasks.get(taskKey(requester, frame.task))
     if (task == null || task.attempt !== frame.attempt) {
       return
     }
@@ -272,7 +244,7 @@ export class WorkerRuntime {
     if (slot.running + slot.queue.length + slot.reservations.size >= slot.concurrency) {
       return false
     }
-    slot.reservations.set(`${requester}/${taskId}`, now + OFFER_RESERVATION_MS)
+    slot.reservations.set(taskKey(requester, taskId), now + OFFER_RESERVATION_MS)
     return true
   }
 
