@@ -9,7 +9,7 @@ import type { PeerTable } from '../presence/peer-table.ts'
 export function candidates (table: PeerTable, call: Call): Candidate[] {
   const out: Candidate[] = []
   for (const record of table.workers(call.service)) {
-    if (call.tried.has(record.peerId)) {
+    if (call.tried(record.peerId)) {
       continue
     }
     if (call.init.pinned != null && record.peerId !== call.init.pinned) {

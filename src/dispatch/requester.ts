@@ -4,7 +4,7 @@
  * resets, its stream stalls, or it refuses with a retryable error. Frames of
  * a superseded attempt are dropped, so the caller sees each chunk once.
  */
-import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, TimeoutError, errorFromWire, isFinal } from '../errors.ts'
+import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, errorFromWire, isFinal } from '../errors.ts'
 import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
 import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
@@ -18,7 +18,7 @@ import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { PeerTable } from '../presence/peer-table.ts'
 import type { TaskEvent } from '../types.ts'
-import type { Frame } from '../wire/frame.ts'
+import type { Frame, FrameInit } from '../wire/frame.ts'
 import type { Journal } from '../journal/journal.ts'
 import type { Logger } from '@libp2p/interface'
 
@@ -41,7 +41,6 @@ export class Requester {
   private readonly calls = new Map<string, Call>()
   private readonly assignments: Assignments
   private readonly journal?: CallJournal
-  private readonly timers = new Map<Call, ReturnType<typeof setTimeout>>()
   private readonly stalls = new StallWatch(call => { this.failover(call, 'stalled') })
   private running = true
 
@@ -68,20 +67,10 @@ export class Requester {
     if (this.calls.has(init.id)) {
       throw new InvalidArgumentError(`a call with id ${init.id} is already in flight`)
     }
-    const call = new Call(init)
+    const call = new Call(init, this.journal != null)
     this.calls.set(call.id, call)
-    const timeout = Math.max(init.deadline - Date.now(), 0)
-    this.timers.set(call, setTimeout(() => {
-      this.end(call, new TimeoutError(`"${call.service}" timed out after ${timeout} ms`))
-    }, timeout))
-    if (signal != null) {
-      if (signal.aborted) {
-        this.end(call, call.abortError())
-        return call
-      }
-      const onAbort = (): void => { this.end(call, call.abortError()) }
-      signal.addEventListener('abort', onAbort, { once: true })
-      void call.result.catch(() => {}).finally(() => { signal.removeEventListener('abort', onAbort) })
+    if (!call.arm(err => { this.end(call, err) }, signal)) {
+      return call
     }
     const begin = (): void => {
       if (init.broadcast) {
@@ -90,7 +79,7 @@ export class Requester {
         this.dispatch(call)
       }
     }
-    if (this.journal == null || recorded || init.pinned != null) {
+    if (!call.journaled || recorded || this.journal == null) {
       begin()
       return call
     }
@@ -126,7 +115,7 @@ export class Requester {
     }
     const peer = channel.remotePeer
     this.init.table.report(peer, frame.load, frame.capacity)
-    call.lastActivityAt = Date.now()
+    call.touch()
     switch (frame.kind) {
       case KIND_CHUNK: this.onChunk(call, frame); break
       case KIND_RESULT: this.onResult(call, frame); break
@@ -170,8 +159,9 @@ export class Requester {
     if (call.settled) {
       return
     }
-    if (call.attempt >= call.init.maxAttempts) {
-      this.end(call, call.lastError ?? new NoWorkersError(`"${call.service}" failed on ${call.attempt} workers`))
+    const stop = call.cannotRetry()
+    if (stop != null) {
+      this.end(call, stop)
       return
     }
     const choices = candidates(this.init.table, call)
@@ -196,78 +186,57 @@ export class Requester {
   }
 
   private async send (call: Call, peerId: string): Promise<void> {
-    if (call.attempt >= call.init.maxAttempts) {
-      this.end(call, call.lastError ?? new NoWorkersError(`"${call.service}" failed on ${call.attempt} workers`))
+    const stop = call.cannotRetry()
+    if (stop != null) {
+      this.end(call, stop)
       return
     }
-    if (call.attempt > 0 && call.init.streaming && call.received > 0 && !call.canResume) {
-      this.end(call, call.lastError ?? new ProtocolError('the stream is too long to resume on another worker'))
-      return
-    }
+    call.assign(peerId)
     this.assignments.assign(call, peerId)
-    let channel = this.init.channels.existing(peerId)
-    if (channel == null) {
-      try {
-        channel = await this.init.channels.get(peerId, { signal: AbortSignal.timeout(Math.max(call.init.deadline - Date.now(), 1)) })
-      } catch (err: any) {
-        if (call.worker !== peerId || call.settled) {
-          return
-        }
-        this.init.log('could not reach %s for %s: %s', peerId, call.id, err.message)
-        this.assignments.unassign(call)
-        call.tried.add(peerId)
-        call.lastError = new NoWorkersError(`could not reach worker ${peerId}`, { peerId, cause: err })
-        this.init.table.suspect(peerId)
-        this.dispatch(call)
-        return
-      }
-      if (call.worker !== peerId || call.settled) {
-        return
-      }
+    const channel = this.init.channels.existing(peerId) ?? await this.reach(call, peerId)
+    if (channel == null || call.worker !== peerId || call.settled) {
+      return
     }
-    call.attempt++
-    call.channel = channel
-    call.dispatchedAt = call.lastActivityAt = Date.now()
-    if (call.init.pinned == null) {
+    const attempt = call.beginAttempt(channel)
+    if (call.journaled) {
       this.journal?.assigned(call, peerId)
     }
-    const streaming = call.init.streaming
-    channel.send({
-      kind: KIND_TASK,
-      task: call.id,
-      attempt: call.attempt,
-      service: call.service,
-      payload: call.init.input.data,
-      codec: call.init.input.codec,
-      flags: (streaming ? FLAG_STREAM : 0) | (this.journal != null && call.init.pinned == null ? FLAG_JOURNALED : 0),
-      seq: call.received,
-      prior: call.received > 0 ? call.kept : undefined,
-      credit: streaming ? call.freshCredit() : 0,
-      timeoutMs: Math.max(call.init.deadline - Date.now(), 0),
-      token: call.init.token
-    })
-    const event: TaskEvent = { taskId: call.id, service: call.service, attempt: call.attempt, peerId }
+    channel.send(taskFrame(call, call.journaled))
+    const event: TaskEvent = { taskId: call.id, service: call.service, attempt, peerId }
     this.init.emit('task:dispatch', event)
-    if (call.movedFrom != null) {
-      this.init.emit('task:failover', {
-        ...event,
-        from: call.movedFrom.peerId,
-        reason: call.movedFrom.reason,
-        elapsedMs: Date.now() - call.movedFrom.since
-      })
-      call.movedFrom = undefined
+    const moved = call.takeMovedFrom()
+    if (moved != null) {
+      this.init.emit('task:failover', { ...event, from: moved.peerId, reason: moved.reason, elapsedMs: Date.now() - moved.since })
+    }
+  }
+
+  /** Opens a channel to the chosen worker; on failure the call goes elsewhere. */
+  private async reach (call: Call, peerId: string): Promise<TaskChannel | undefined> {
+    try {
+      return await this.init.channels.get(peerId, { signal: AbortSignal.timeout(Math.max(call.init.deadline - Date.now(), 1)) })
+    } catch (err: any) {
+      if (call.worker !== peerId || call.settled) {
+        return undefined
+      }
+      this.init.log('could not reach %s for %s: %s', peerId, call.id, err.message)
+      this.assignments.unassign(call)
+      call.unreachable(new NoWorkersError(`could not reach worker ${peerId}`, { peerId, cause: err }))
+      this.init.table.suspect(peerId)
+      this.dispatch(call)
+      return undefined
     }
   }
 
   /** A CHUNK frame: chunk `seq` in `payload`, and the ones after it in `more`. */
   private onChunk (call: Call, frame: Frame): void {
-    if (!call.init.streaming || frame.seq > call.received) {
+    const received = call.received
+    if (!call.init.streaming || frame.seq > received.count) {
       this.failover(call, 'out-of-order chunk')
       return
     }
     const count = 1 + frame.more.length
     for (let i = 0; i < count; i++) {
-      if (frame.seq + i < call.received) {
+      if (frame.seq + i < received.count) {
         // already had it from an earlier attempt
         continue
       }
@@ -306,8 +275,7 @@ export class Requester {
   private onError (call: Call, frame: Frame, peer: string): void {
     const err = errorFromWire(frame.code, frame.message, (frame.flags & FLAG_RETRYABLE) !== 0, peer)
     if (!isFinal(err) && call.init.pinned == null) {
-      call.lastError = err
-      this.failover(call, err.name, false)
+      this.failover(call, err.name, false, err)
       return
     }
     this.end(call, err)
@@ -315,28 +283,27 @@ export class Requester {
 
   private onOffer (frame: Frame, channel: TaskChannel, call: Call | undefined): void {
     const peer = channel.remotePeer
-    if (call == null || !call.claiming || call.tried.has(peer) || frame.service !== call.service) {
+    if (call == null || !call.claiming || call.tried(peer) || frame.service !== call.service) {
       // taken already, or not ours: let the worker free its reserved slot
       channel.send({ kind: KIND_CANCEL, task: frame.task })
       return
     }
-    call.claiming = false
+    call.closeClaim()
     this.init.table.learnWorker(peer, call.service, frame.capacity, frame.load)
     void this.send(call, peer)
   }
 
   private claim (call: Call): void {
-    if (call.claiming || call.settled) {
+    if (!call.openClaim()) {
       return
     }
-    call.claiming = true
     let round = 0
     const announce = (): void => {
       if (!call.claiming || call.settled) {
         return
       }
       if (round++ >= this.init.claimRounds) {
-        call.claiming = false
+        call.closeClaim()
         this.end(call, call.lastError ?? new NoWorkersError(`no worker serves "${call.service}"`))
         return
       }
@@ -347,20 +314,17 @@ export class Requester {
   }
 
   /** Abandons the current attempt and dispatches again elsewhere. */
-  private failover (call: Call, reason: string, cancel = true): void {
-    const peer = call.worker
-    if (peer == null || call.settled) {
+  private failover (call: Call, reason: string, cancel = true, err?: Error): void {
+    if (call.worker == null || call.settled) {
       return
     }
     if (cancel) {
       call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
     }
-    this.init.log('moving %s off %s: %s', call.id, peer, reason)
     this.stalls.unwatch(call)
     this.assignments.unassign(call)
-    call.tried.add(peer)
-    call.movedFrom = { peerId: peer, reason, since: call.dispatchedAt }
-    call.lastError ??= new NoWorkersError(`worker ${peer} failed: ${reason}`, { peerId: peer })
+    const peer = call.abandonAttempt(reason, err)
+    this.init.log('moving %s off %s: %s', call.id, peer, reason)
     this.dispatch(call)
   }
 
@@ -372,23 +336,39 @@ export class Requester {
     if (call.worker != null) {
       call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
     }
-    call.claiming = false
     this.finish(call, false)
     call.fail(err, forget ? this.forget(call) : undefined)
   }
 
   /** Forgets a finished call in the journal; the caller hears the outcome after. */
   private forget (call: Call): Promise<void> | undefined {
-    return this.journal == null || call.init.pinned != null ? undefined : this.journal.forget(call)
+    return call.journaled ? this.journal?.forget(call) : undefined
   }
 
   private finish (call: Call, ok: boolean): void {
     const peer = call.worker
     this.assignments.unassign(call)
     this.calls.delete(call.id)
-    clearTimeout(this.timers.get(call))
-    this.timers.delete(call)
     this.stalls.unwatch(call)
     this.init.emit('task:done', { taskId: call.id, service: call.service, attempt: call.attempt, peerId: peer ?? '', ok })
+  }
+}
+
+/** The TASK frame of `call`'s current attempt. */
+function taskFrame (call: Call, journaled: boolean): FrameInit {
+  const { init, received } = call
+  return {
+    kind: KIND_TASK,
+    task: call.id,
+    attempt: call.attempt,
+    service: call.service,
+    payload: init.input.data,
+    codec: init.input.codec,
+    flags: (init.streaming ? FLAG_STREAM : 0) | (journaled ? FLAG_JOURNALED : 0),
+    seq: received.count,
+    prior: received.count > 0 ? received.kept : undefined,
+    credit: init.streaming ? received.freshCredit() : 0,
+    timeoutMs: Math.max(init.deadline - Date.now(), 0),
+    token: init.token
   }
 }
