@@ -11,8 +11,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { pbStream } from '@libp2p/utils'
 import {
-  MAX_GONE_PIGGYBACK, MAX_PRESENCE_TABLE_BYTES, PRESENCE_EXPIRY_INTERVALS, PRESENCE_PROTOCOL,
-  PRESENCE_STRETCH_PER_PEER_MS, PRESENCE_TOPIC
+  MAX_ANNOUNCED_ADDRS, MAX_GONE_PIGGYBACK, MAX_PRESENCE_TABLE_BYTES, PRESENCE_EXPIRY_INTERVALS, PRESENCE_PROTOCOL,
+  PRESENCE_STRETCH_PER_PEER_MS, PRESENCE_SWEEP_INTERVAL_MS, PRESENCE_SYNC_TIMEOUT_MS, PRESENCE_TOPIC
 } from '../constants.ts'
 import { PresenceTable } from '../wire/generated/presence.js'
 import { openAnnouncement, openSigned, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
@@ -56,6 +56,7 @@ export class Presence {
   private refreshTimer?: ReturnType<typeof setTimeout>
   private soonTimer?: ReturnType<typeof setTimeout>
   private retryTimer?: ReturnType<typeof setTimeout>
+  private sweepTimer?: ReturnType<typeof setInterval>
   private lastSyncAt = 0
   private seq = 0n
   /** The addresses of the last announcement, to tell when they change */
@@ -80,6 +81,7 @@ export class Presence {
     libp2p.addEventListener('peer:identify', this.onIdentify)
     libp2p.addEventListener('self:peer:update', this.onSelfUpdate)
     this.scheduleRefresh(0)
+    this.sweepTimer = setInterval(() => { this.sweep(Date.now()) }, PRESENCE_SWEEP_INTERVAL_MS)
   }
 
   /** Says goodbye, so others mark this peer dead at once rather than suspect it. */
@@ -88,6 +90,7 @@ export class Presence {
     clearTimeout(this.refreshTimer)
     clearTimeout(this.soonTimer)
     clearTimeout(this.retryTimer)
+    clearInterval(this.sweepTimer)
     const { pubsub, libp2p } = this.init
     libp2p.removeEventListener('peer:identify', this.onIdentify)
     libp2p.removeEventListener('self:peer:update', this.onSelfUpdate)
@@ -176,7 +179,7 @@ export class Presence {
     if (populated && Date.now() - this.lastSyncAt < RESYNC_AFTER_MS) {
       return
     }
-    this.sync(peerId, AbortSignal.timeout(10_000)).catch(err => {
+    this.sync(peerId, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS)).catch(err => {
       this.init.log('presence sync with %p failed: %s', peerId, err.message)
     })
   }
@@ -193,11 +196,11 @@ export class Presence {
   }
 
   private addrsKey (): string {
-    return this.init.libp2p.getMultiaddrs().slice(0, 16).map(ma => ma.toString()).join(' ')
+    return this.init.libp2p.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS).map(ma => ma.toString()).join(' ')
   }
 
   private currentAddrs (): Array<Uint8Array<ArrayBuffer>> {
-    const addrs = this.init.libp2p.getMultiaddrs().slice(0, 16)
+    const addrs = this.init.libp2p.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS)
     this.announcedAddrs = addrs.map(ma => ma.toString()).join(' ')
     return addrs.map(ma => ma.bytes as Uint8Array<ArrayBuffer>)
   }
@@ -234,7 +237,7 @@ export class Presence {
   private async serveSync (stream: Stream): Promise<void> {
     try {
       const pb = pbStream(stream, { maxDataLength: MAX_PRESENCE_TABLE_BYTES })
-      const theirs = await pb.read(PresenceTable, { signal: AbortSignal.timeout(10_000), limits: { entries: 1 } })
+      const theirs = await pb.read(PresenceTable, { signal: AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS), limits: { entries: 1 } })
       await this.applyAll(theirs.entries)
       const entries = [await this.ownEntry()]
       for (const record of this.init.table.all()) {
