@@ -1,24 +1,26 @@
 /**
- * The requester side: dispatches calls to workers, follows their replies,
- * and moves a call to another worker when its worker dies, its channel
- * resets, its stream stalls, or it refuses with a retryable error. Frames of
- * a superseded attempt are dropped, so the caller sees each chunk once.
+ * The requester side: starts calls, follows their replies, and moves a call
+ * to another worker (through the dispatcher) when its worker dies, its
+ * channel resets, its stream stalls, or it refuses with a retryable error.
+ * Frames of a superseded attempt are dropped, so the caller sees each chunk
+ * once.
  */
-import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, errorFromWire, isFinal } from '../errors.ts'
-import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
-import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
+import { InvalidArgumentError, NoWorkersError, NotStartedError, RateLimitedError, errorFromWire, isFinal } from '../errors.ts'
+import { FLAG_RETRYABLE, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
 import { Assignments } from './assignments.ts'
 import { StallWatch } from './stall-watch.ts'
 import { Call } from './call.ts'
 import { CallJournal } from './call-journal.ts'
-import { candidates } from './candidates.ts'
+import { acceptChunks } from './chunks.ts'
+import { Dispatcher } from './dispatcher.ts'
+import { runClaim } from './claims.ts'
 import type { CallInit } from './call.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { PeerTable } from '../presence/peer-table.ts'
 import type { TaskEvent } from '../types.ts'
-import type { Frame, FrameInit } from '../wire/frame.ts'
+import type { Frame } from '../wire/frame.ts'
 import type { Journal } from '../journal/journal.ts'
 import type { Logger } from '@libp2p/interface'
 
@@ -42,6 +44,7 @@ export class Requester {
   private readonly assignments: Assignments
   private readonly journal?: CallJournal
   private readonly stalls = new StallWatch(call => { this.failover(call, 'stalled') })
+  private readonly dispatcher: Dispatcher
   private running = true
 
   constructor (init: RequesterInit) {
@@ -50,6 +53,13 @@ export class Requester {
     if (init.journal != null) {
       this.journal = new CallJournal(init.journal, init.log)
     }
+    this.dispatcher = new Dispatcher({
+      ...init,
+      assignments: this.assignments,
+      journal: this.journal,
+      end: (call, err) => { this.end(call, err) },
+      claim: (call) => { this.claim(call) }
+    })
   }
 
   /**
@@ -58,37 +68,31 @@ export class Requester {
    * unless `recorded` says it already is (a recovered call).
    */
   start (init: CallInit, signal?: AbortSignal, recorded = false): Call {
+    this.checkRoom(init.id)
+    const call = new Call(init, this.journal != null)
+    this.calls.set(call.id, call)
+    if (!call.arm(err => { this.end(call, err) }, signal)) {
+      return call
+    }
+    const begin = init.broadcast ? () => { this.claim(call) } : () => { this.dispatcher.dispatch(call) }
+    if (call.journaled && !recorded && this.journal != null) {
+      this.journal.record(call).then(() => { if (!call.settled) begin() }, (err: Error) => { this.end(call, err) })
+    } else {
+      begin()
+    }
+    return call
+  }
+
+  private checkRoom (id: string): void {
     if (!this.running) {
       throw new NotStartedError()
     }
     if (this.calls.size >= this.init.maxCalls) {
       throw new RateLimitedError(`this node already has ${this.init.maxCalls} calls in flight`)
     }
-    if (this.calls.has(init.id)) {
-      throw new InvalidArgumentError(`a call with id ${init.id} is already in flight`)
+    if (this.calls.has(id)) {
+      throw new InvalidArgumentError(`a call with id ${id} is already in flight`)
     }
-    const call = new Call(init, this.journal != null)
-    this.calls.set(call.id, call)
-    if (!call.arm(err => { this.end(call, err) }, signal)) {
-      return call
-    }
-    const begin = (): void => {
-      if (init.broadcast) {
-        this.claim(call)
-      } else {
-        this.dispatch(call)
-      }
-    }
-    if (!call.journaled || recorded || this.journal == null) {
-      begin()
-      return call
-    }
-    this.journal.record(call).then(() => {
-      if (!call.settled) {
-        begin()
-      }
-    }, (err: Error) => { this.end(call, err) })
-    return call
   }
 
   /** Ends a call from the caller's side (a stream's reader stopped). */
@@ -138,11 +142,6 @@ export class Requester {
     return this.assignments.workers()
   }
 
-  /** The call with this id, while in flight. */
-  get (id: string): Call | undefined {
-    return this.calls.get(id)
-  }
-
   /**
    * Ends every call with NotStartedError. Journaled calls stay in the
    * journal: they were not answered, and `recover()` runs them after a
@@ -155,103 +154,16 @@ export class Requester {
     }
   }
 
-  private dispatch (call: Call): void {
-    if (call.settled) {
-      return
-    }
-    const stop = call.cannotRetry()
-    if (stop != null) {
-      this.end(call, stop)
-      return
-    }
-    const choices = candidates(this.init.table, call)
-    if (choices.length === 0) {
-      if (call.lastError?.name === 'RateLimitedError') {
-        // every worker left refused for lack of room: the mesh is full, and a broadcast claim
-        // would only ask the same full workers again (and load every peer with gossip)
-        this.end(call, call.lastError)
-      } else if (call.init.pinned != null) {
-        this.end(call, call.lastError ?? new NoWorkersError(`worker ${call.init.pinned} is not available`, { peerId: call.init.pinned }))
-      } else if (call.init.model != null) {
-        // claims carry no model, so an offer could come from a worker without it
-        this.end(call, call.lastError ?? new NoWorkersError(`no live worker serves "${call.service}" with model "${call.init.model}"`))
-      } else {
-        this.claim(call)
-      }
-      return
-    }
-    const preferred = call.init.preferPeer != null ? choices.find(c => c.peerId === call.init.preferPeer) : undefined
-    const choice = preferred ?? call.init.balancer.pick(choices, call.service)
-    void this.send(call, choice.peerId)
-  }
-
-  private async send (call: Call, peerId: string): Promise<void> {
-    const stop = call.cannotRetry()
-    if (stop != null) {
-      this.end(call, stop)
-      return
-    }
-    call.assign(peerId)
-    this.assignments.assign(call, peerId)
-    const channel = this.init.channels.existing(peerId) ?? await this.reach(call, peerId)
-    if (channel == null || call.worker !== peerId || call.settled) {
-      return
-    }
-    const attempt = call.beginAttempt(channel)
-    if (call.journaled) {
-      this.journal?.assigned(call, peerId)
-    }
-    channel.send(taskFrame(call, call.journaled))
-    const event: TaskEvent = { taskId: call.id, service: call.service, attempt, peerId }
-    this.init.emit('task:dispatch', event)
-    const moved = call.takeMovedFrom()
-    if (moved != null) {
-      this.init.emit('task:failover', { ...event, from: moved.peerId, reason: moved.reason, elapsedMs: Date.now() - moved.since })
-    }
-  }
-
-  /** Opens a channel to the chosen worker; on failure the call goes elsewhere. */
-  private async reach (call: Call, peerId: string): Promise<TaskChannel | undefined> {
-    try {
-      return await this.init.channels.get(peerId, { signal: AbortSignal.timeout(Math.max(call.init.deadline - Date.now(), 1)) })
-    } catch (err: any) {
-      if (call.worker !== peerId || call.settled) {
-        return undefined
-      }
-      this.init.log('could not reach %s for %s: %s', peerId, call.id, err.message)
-      this.assignments.unassign(call)
-      call.unreachable(new NoWorkersError(`could not reach worker ${peerId}`, { peerId, cause: err }))
-      this.init.table.suspect(peerId)
-      this.dispatch(call)
-      return undefined
-    }
-  }
-
   /** A CHUNK frame: chunk `seq` in `payload`, and the ones after it in `more`. */
   private onChunk (call: Call, frame: Frame): void {
-    const received = call.received
-    if (!call.init.streaming || frame.seq > received.count) {
+    if (!call.init.streaming || frame.seq > call.received.count) {
       this.failover(call, 'out-of-order chunk')
       return
     }
-    const count = 1 + frame.more.length
-    for (let i = 0; i < count; i++) {
-      if (frame.seq + i < received.count) {
-        // already had it from an earlier attempt
-        continue
-      }
-      const raw = i === 0 ? { data: frame.payload, codec: frame.codec } : frame.more[i - 1]
-      let chunk: unknown
-      try {
-        chunk = decodePayload(raw.data, raw.codec)
-      } catch (err: any) {
-        this.end(call, err)
-        return
-      }
-      if (!call.accept(chunk, raw)) {
-        this.end(call, new ProtocolError(`more than ${MAX_UNREAD_STREAM_BYTES} bytes of the stream unread; lower its window`))
-        return
-      }
+    const err = acceptChunks(call, frame)
+    if (err != null) {
+      this.end(call, err)
+      return
     }
     // before its first chunk a worker may be thinking (a long prompt); liveness covers its death
     this.stalls.watch(call)
@@ -290,27 +202,16 @@ export class Requester {
     }
     call.closeClaim()
     this.init.table.learnWorker(peer, call.service, frame.capacity, frame.load)
-    void this.send(call, peer)
+    void this.dispatcher.send(call, peer)
   }
 
   private claim (call: Call): void {
     if (!call.openClaim()) {
       return
     }
-    let round = 0
-    const announce = (): void => {
-      if (!call.claiming || call.settled) {
-        return
-      }
-      if (round++ >= this.init.claimRounds) {
-        call.closeClaim()
-        this.end(call, call.lastError ?? new NoWorkersError(`no worker serves "${call.service}"`))
-        return
-      }
-      this.init.publishClaim(call).catch(err => { this.init.log('claim for %s not published: %s', call.id, err.message) })
-      setTimeout(announce, this.init.claimRoundMs)
-    }
-    announce()
+    runClaim(call, this.init, () => {
+      this.end(call, call.lastError ?? new NoWorkersError(`no worker serves "${call.service}"`))
+    })
   }
 
   /** Abandons the current attempt and dispatches again elsewhere. */
@@ -325,7 +226,7 @@ export class Requester {
     this.assignments.unassign(call)
     const peer = call.abandonAttempt(reason, err)
     this.init.log('moving %s off %s: %s', call.id, peer, reason)
-    this.dispatch(call)
+    this.dispatcher.dispatch(call)
   }
 
   /** Ends a call with an error, telling its worker to stop. */
@@ -351,24 +252,5 @@ export class Requester {
     this.calls.delete(call.id)
     this.stalls.unwatch(call)
     this.init.emit('task:done', { taskId: call.id, service: call.service, attempt: call.attempt, peerId: peer ?? '', ok })
-  }
-}
-
-/** The TASK frame of `call`'s current attempt. */
-function taskFrame (call: Call, journaled: boolean): FrameInit {
-  const { init, received } = call
-  return {
-    kind: KIND_TASK,
-    task: call.id,
-    attempt: call.attempt,
-    service: call.service,
-    payload: init.input.data,
-    codec: init.input.codec,
-    flags: (init.streaming ? FLAG_STREAM : 0) | (journaled ? FLAG_JOURNALED : 0),
-    seq: received.count,
-    prior: received.count > 0 ? received.kept : undefined,
-    credit: init.streaming ? received.freshCredit() : 0,
-    timeoutMs: Math.max(init.deadline - Date.now(), 0),
-    token: init.token
   }
 }
