@@ -8,6 +8,7 @@
  * cost nothing here; presence expiry covers them.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { sleep } from '../util/sleep.ts'
 import { KIND_PING, KIND_PONG } from '../wire/frame.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
@@ -215,7 +216,7 @@ export class Liveness {
       const channel = await this.init.channels.get(peer, { signal: AbortSignal.timeout(this.init.deadTimeoutMs) })
       this.ping(channel, contact, Date.now())
       // the pong (or any frame) marks it alive through heard()
-      await new Promise(resolve => setTimeout(resolve, this.init.keepaliveIntervalMs))
+      await sleep(this.init.keepaliveIntervalMs)
     } catch (err: any) {
       const connected = this.init.libp2p.getConnections(peerIdFromString(peer)).length > 0
       if (!connected) {

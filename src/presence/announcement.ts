@@ -6,6 +6,7 @@
 import { ANNOUNCEMENT_SIGNING_DOMAIN, MAX_ANNOUNCEMENT_BYTES } from '../constants.ts'
 import { ProtocolError } from '../errors.ts'
 import { Announcement, SignedAnnouncement } from '../wire/generated/presence.js'
+import { isName } from '../util/names.ts'
 import { peerIdFromBytes } from '../wire/peer-id.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
@@ -74,7 +75,7 @@ export async function openSigned (signed: SignedAnnouncement, options: OpenOptio
   if (peerId.publicKey == null) {
     throw new ProtocolError('announced peer id does not embed its public key')
   }
-  if (announcement.services.some(s => s.models.length > 64 || s.name.length > 256)) {
+  if (announcement.services.some(s => s.models.length > 64 || !isName(s.name))) {
     throw new ProtocolError('announcement exceeds service limits')
   }
   if (options.signedBySender === true) {

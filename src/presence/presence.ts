@@ -8,7 +8,6 @@
  * once rather than one refresh later.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import { pbStream } from '@libp2p/utils'
 import {
   MAX_ANNOUNCED_ADDRS, MAX_GONE_PIGGYBACK, MAX_PRESENCE_TABLE_BYTES, PRESENCE_EXPIRY_INTERVALS, PRESENCE_PROTOCOL,
@@ -16,6 +15,7 @@ import {
 } from '../constants.ts'
 import { PresenceTable } from '../wire/generated/presence.js'
 import { openAnnouncement, openSigned, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
+import { parseAddrs } from '../wire/addrs.ts'
 import { peerIdFromBytes } from '../wire/peer-id.ts'
 import type { OpenedAnnouncement } from './announcement.ts'
 import type { PeerTable } from './peer-table.ts'
@@ -279,11 +279,7 @@ export class Presence {
       return
     }
     if (announcement.addrs.length > 0) {
-      const multiaddrs = []
-      for (const bytes of announcement.addrs) {
-        try { multiaddrs.push(multiaddr(bytes)) } catch {}
-      }
-      this.init.libp2p.peerStore.merge(opened.peerId, { multiaddrs }).catch(() => {})
+      this.init.libp2p.peerStore.merge(opened.peerId, { multiaddrs: parseAddrs(announcement.addrs) }).catch(() => {})
     }
     for (const gone of announcement.gone) {
       this.onGoneReport(gone)

@@ -5,6 +5,7 @@
 import { APP_TOPIC_PREFIX } from '../constants.ts'
 import { AbortError, InvalidArgumentError } from '../errors.ts'
 import { abortable } from '../util/abortable.ts'
+import { checkName } from '../util/names.ts'
 import { decodePayload, encodePayload } from '../wire/payload.ts'
 import { appValidator, MAX_APP_MESSAGE_BYTES } from './validators.ts'
 import type { PeerPenalties } from '../security/penalties.ts'
@@ -100,7 +101,5 @@ export class AppTopics {
 }
 
 function checkTopic (topic: string): void {
-  if (typeof topic !== 'string' || topic.length === 0 || topic.length > 256) {
-    throw new InvalidArgumentError('a topic is a non-empty string of at most 256 characters')
-  }
+  checkName(topic, 'a topic')
 }

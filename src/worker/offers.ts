@@ -6,8 +6,8 @@
  * the task to the first offer (see Requester.onOffer). Busy workers stay
  * silent.
  */
-import { multiaddr } from '@multiformats/multiaddr'
-import { SERVICE_TOPIC_PREFIX } from '../constants.ts'
+import { OFFER_DIAL_TIMEOUT_MS, SERVICE_TOPIC_PREFIX } from '../constants.ts'
+import { parseAddrs } from '../wire/addrs.ts'
 import { KIND_OFFER } from '../wire/frame.ts'
 import { Claim } from '../wire/generated/presence.js'
 import { claimValidator } from '../pubsub/validators.ts'
@@ -103,13 +103,9 @@ export class Offers {
   }
 
   private async offer (requester: PeerId, service: string, claim: Claim): Promise<void> {
-    const multiaddrs = []
-    for (const bytes of claim.addrs) {
-      try { multiaddrs.push(multiaddr(bytes)) } catch {}
-    }
     try {
-      await this.init.libp2p.peerStore.merge(requester, { multiaddrs })
-      const channel = await this.init.channels.get(requester.toString(), { signal: AbortSignal.timeout(5_000) })
+      await this.init.libp2p.peerStore.merge(requester, { multiaddrs: parseAddrs(claim.addrs) })
+      const channel = await this.init.channels.get(requester.toString(), { signal: AbortSignal.timeout(OFFER_DIAL_TIMEOUT_MS) })
       const slot = [...this.init.worker.slots()].find(s => s.name === service)
       channel.send({
         kind: KIND_OFFER,

@@ -9,7 +9,9 @@ import { InvalidArgumentError, NoWorkersError, ProtocolError, RateLimitedError }
 import { accessCheck } from '../security/access.ts'
 import { PeerLimits } from '../security/limits.ts'
 import { Fifo } from '../util/fifo.ts'
-import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CHUNK, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
+import { checkName } from '../util/names.ts'
+import { errorFrame } from '../wire/error-frame.ts'
+import { FLAG_JOURNALED, FLAG_STREAM, KIND_CHUNK, KIND_RESULT } from '../wire/frame.ts'
 import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
 import { taskKey } from './running-task.ts'
@@ -42,9 +44,7 @@ export class WorkerRuntime {
   }
 
   serve (name: string, handler: Handler, options: ServeOptions = {}): void {
-    if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
-      throw new InvalidArgumentError('a service name is a non-empty string of at most 256 characters')
-    }
+    checkName(name, 'a service name')
     if (typeof handler !== 'function') {
       throw new InvalidArgumentError('a handler is a function')
     }
@@ -182,7 +182,7 @@ export class WorkerRuntime {
       return
     }
     if (cached.error != null) {
-      channel.send({ kind: KIND_ERROR, task: frame.task, attempt: frame.attempt, code: cached.error.code, message: cached.error.message, load: this.load })
+      channel.send(errorFrame({ task: frame.task, attempt: frame.attempt, ...cached.error, retryable: false, load: this.load }))
       return
     }
     channel.send({ kind: KIND_RESULT, task: frame.task, attempt: frame.attempt, payload: cached.payload, codec: cached.codec, load: this.load })
@@ -276,15 +276,7 @@ export class WorkerRuntime {
   }
 
   private refuse (channel: TaskChannel, frame: Frame, err: Error, retryable: boolean, attempt = frame.attempt): void {
-    channel.send({
-      kind: KIND_ERROR,
-      task: frame.task,
-      attempt,
-      code: err.name,
-      message: err.message,
-      flags: retryable ? FLAG_RETRYABLE : 0,
-      load: this.load
-    })
+    channel.send(errorFrame({ task: frame.task, attempt, code: err.name, message: err.message, retryable, load: this.load }))
   }
 
   private async run (task: RunningTask): Promise<void> {
