@@ -5,7 +5,7 @@
  * exactly once, with a value, the end of its stream, or an error; chunks
  * reach the reader once each, in order.
  */
-import { AbortError, NoWorkersError, ProtocolError, TimeoutError } from '../errors.ts'
+import { AbortError, NoWorkersError, TimeoutError } from '../errors.ts'
 import { Received } from './received.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { Balancer } from '../types.ts'
@@ -125,20 +125,6 @@ export class Call {
   /** Whether `peerId` already had an attempt of this call. */
   tried (peerId: string): boolean {
     return this.triedPeers.has(peerId)
-  }
-
-  /**
-   * Why no further attempt may be made, if so: every attempt used up, or a
-   * stream that a new worker could not be told all of.
-   */
-  cannotRetry (): Error | undefined {
-    if (this.attempts >= this.init.maxAttempts) {
-      return this.error ?? new NoWorkersError(`"${this.service}" failed on ${this.attempts} workers`)
-    }
-    if (this.attempts > 0 && this.init.streaming && this.received.count > 0 && !this.received.canResume) {
-      return this.error ?? new ProtocolError('the stream is too long to resume on another worker')
-    }
-    return undefined
   }
 
   /** Chooses `peerId` for the next attempt (the channel is still to come). */

@@ -4,7 +4,7 @@
  * worker that cannot be reached is reported to the peer table and the call
  * goes elsewhere.
  */
-import { NoWorkersError } from '../errors.ts'
+import { NoWorkersError, ProtocolError } from '../errors.ts'
 import { FLAG_JOURNALED, FLAG_STREAM, KIND_TASK } from '../wire/frame.ts'
 import { chooseWorker } from './candidates.ts'
 import type { Assignments } from './assignments.ts'
@@ -42,7 +42,7 @@ export class Dispatcher {
     if (call.settled) {
       return
     }
-    const stop = call.cannotRetry()
+    const stop = cannotRetry(call)
     if (stop != null) {
       this.init.end(call, stop)
       return
@@ -59,7 +59,7 @@ export class Dispatcher {
 
   /** Sends the call's next attempt to `peerId`. */
   async send (call: Call, peerId: string): Promise<void> {
-    const stop = call.cannotRetry()
+    const stop = cannotRetry(call)
     if (stop != null) {
       this.init.end(call, stop)
       return
@@ -118,4 +118,20 @@ function taskFrame (call: Call, journaled: boolean): FrameInit {
     timeoutMs: Math.max(init.deadline - Date.now(), 0),
     token: init.token
   }
+}
+
+/**
+ * Why `call` may not have another attempt, if so: every attempt used up
+ * (the one max-attempts check), or a stream that a new worker could not be
+ * told all of.
+ */
+export function cannotRetry (call: Call): Error | undefined {
+  const { init, received, attempt, lastError } = call
+  if (attempt >= init.maxAttempts) {
+    return lastError ?? new NoWorkersError(`"${call.service}" failed on ${attempt} workers`)
+  }
+  if (attempt > 0 && init.streaming && received.count > 0 && !received.canResume) {
+    return lastError ?? new ProtocolError('the stream is too long to resume on another worker')
+  }
+  return undefined
 }

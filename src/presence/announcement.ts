@@ -8,6 +8,7 @@ import { ProtocolError } from '../errors.ts'
 import { Announcement, SignedAnnouncement } from '../wire/generated/presence.js'
 import { isName } from '../util/names.ts'
 import { peerIdFromBytes } from '../wire/peer-id.ts'
+import type { Message } from '@libp2p/gossipsub'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 export { Announcement, SignedAnnouncement }
@@ -92,4 +93,22 @@ export async function openSigned (signed: SignedAnnouncement, options: OpenOptio
     throw new ProtocolError('announcement signature does not match the announced peer', { peerId: peerId.toString() })
   }
   return { peerId, announcement }
+}
+
+/**
+ * A gossiped announcement, opened: undefined unless it is signed and
+ * describes its publisher (gossipsub checked that the publisher signed the
+ * bytes; all that is left is whom they describe).
+ */
+export async function openGossiped (msg: Message): Promise<OpenedAnnouncement | undefined> {
+  if (msg.type !== 'signed') {
+    return undefined
+  }
+  try {
+    const opened = await openAnnouncement(msg.data, { signedBySender: true })
+    // someone publishing an announcement of another peer is refused
+    return opened.peerId.equals(msg.from) ? opened : undefined
+  } catch {
+    return undefined
+  }
 }
