@@ -1,4 +1,4 @@
-/** Protocol ids and topics (versioned; see DESIGN.md "The protocol"). */
+/** Protocol ids and topics, versioned (README "How it works"). */
 export const TASK_PROTOCOL = '/meshwork/task/1.0.0'
 export const PRESENCE_PROTOCOL = '/meshwork/presence/1.0.0'
 export const PRESENCE_TOPIC = 'meshwork/1/presence'
