@@ -1,8 +1,9 @@
 /**
  * The mesh node: one peer that serves, asks, broadcasts and publishes. It
- * wires the parts together (task channels, peer table, presence, liveness,
- * requester, worker, claims, pub/sub) on a libp2p node that the platform
- * entry (`meshwork/node`, `meshwork/browser`) has built.
+ * starts and stops the parts (built in mesh-parts.ts), routes task-channel
+ * frames to them, and turns peer state changes into events, on a libp2p
+ * node that the platform entry (`meshwork/node`, `meshwork/browser`) has
+ * built.
  */
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
