@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createConnection, createServer } from 'node:net'
 import type { ChildProcess } from 'node:child_process'
+import { stopChild } from '../test/helpers/stop-child.ts'
 
 const START_TIMEOUT_MS = 15_000
 
@@ -84,16 +85,6 @@ async function waitForPort (port: number, child: ChildProcess, what: string): Pr
   throw new Error(`${what} did not listen on ${port} within ${START_TIMEOUT_MS} ms`)
 }
 
-async function stopProcess (child: ChildProcess): Promise<void> {
-  if (child.exitCode != null || child.signalCode != null) {
-    return
-  }
-  const exited = new Promise(resolve => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000)
-  await exited
-  clearTimeout(timer)
-}
 
 /** Installs if needed and starts both brokers on loopback. */
 export async function startBrokers (log?: (line: string) => void): Promise<Brokers> {
@@ -105,7 +96,7 @@ export async function startBrokers (log?: (line: string) => void): Promise<Broke
     '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
     '--protected-mode', 'no', '--daemonize', 'no', '--dir', '/tmp'
   ], { stdio: 'ignore' })
-  const stop = async (): Promise<void> => { await Promise.all([stopProcess(nats), stopProcess(redis)]) }
+  const stop = async (): Promise<void> => { await Promise.all([stopChild(nats), stopChild(redis)]) }
   try {
     await waitForPort(natsPort, nats, 'nats-server')
     await waitForPort(redisPort, redis, 'redis-server')

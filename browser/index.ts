@@ -17,11 +17,8 @@
  * for await (const token of node.stream('demo-llm', { prompt: 'hi' })) console.log(token)
  * ```
  */
-import { generateKeyPair } from '@libp2p/crypto/keys'
 import { logger } from '@libp2p/logger'
-import { createLibp2p } from 'libp2p'
-import { createMesh } from '../src/mesh-node.ts'
-import { PeerPenalties } from '../src/security/penalties.ts'
+import { assembleMesh } from '../src/platform.ts'
 import { keepDirectLinks } from './direct-links.ts'
 import { patchWebRtcInitRace } from './webrtc-init-race.ts'
 import { browserLibp2pOptions } from './libp2p-options.ts'
@@ -46,19 +43,16 @@ export interface BrowserMeshInit extends MeshInit, BrowserLibp2pInit {
 /** Starts a mesh peer in a browser tab (or a Web Worker). */
 export async function createMeshNode (init: BrowserMeshInit = {}): Promise<MeshNode> {
   patchWebRtcInitRace()
-  const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
-  const penalties = new PeerPenalties()
-  const libp2p = await createLibp2p(browserLibp2pOptions(init, privateKey, penalties))
-  if (init.directLinks !== false) {
-    const links = keepDirectLinks(libp2p, logger('meshwork:direct-links'), init.directLinks)
-    libp2p.addEventListener('stop', () => { links.stop() }, { once: true })
-  }
-  try {
-    return await createMesh({ libp2p, privateKey, penalties }, { ...init, role: init.role ?? 'browser' })
-  } catch (err) {
-    await libp2p.stop()
-    throw err
-  }
+  return assembleMesh({
+    privateKey: init.privateKey,
+    libp2pOptions: (privateKey, penalties) => browserLibp2pOptions(init, privateKey, penalties),
+    onLibp2p: (libp2p) => {
+      if (init.directLinks !== false) {
+        const links = keepDirectLinks(libp2p, logger('meshwork:direct-links'), init.directLinks)
+        libp2p.addEventListener('stop', () => { links.stop() }, { once: true })
+      }
+    }
+  }, { ...init, role: init.role ?? 'browser' })
 }
 
 // the built-in offline text model, so a tab can serve `demo-llm` itself

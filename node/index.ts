@@ -12,10 +12,7 @@
  * await node.stop()
  * ```
  */
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { createLibp2p } from 'libp2p'
-import { createMesh } from '../src/mesh-node.ts'
-import { PeerPenalties } from '../src/security/penalties.ts'
+import { assembleMesh } from '../src/platform.ts'
 import { libp2pOptions } from './libp2p-options.ts'
 import { dialDiscovered, mdnsInit } from './mdns.ts'
 import { logger } from '@libp2p/logger'
@@ -66,19 +63,15 @@ export interface NodeMeshInit extends MeshInit {
 
 /** Starts a mesh peer on Node. */
 export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode> {
-  const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
-  const penalties = new PeerPenalties()
-  const libp2p = await createLibp2p(await libp2pOptions(init, privateKey, penalties))
-  if (mdnsInit(init.discovery) != null) {
-    const stopDialing = dialDiscovered(libp2p, logger('meshwork:mdns'))
-    libp2p.addEventListener('stop', stopDialing, { once: true })
-  }
-  try {
-    return await createMesh({ libp2p, privateKey, penalties }, init)
-  } catch (err) {
-    await libp2p.stop()
-    throw err
-  }
+  return assembleMesh({
+    privateKey: init.privateKey,
+    libp2pOptions: async (privateKey, penalties) => libp2pOptions(init, privateKey, penalties),
+    onLibp2p: (libp2p) => {
+      if (mdnsInit(init.discovery) == null) return
+      const stopDialing = dialDiscovered(libp2p, logger('meshwork:mdns'))
+      libp2p.addEventListener('stop', stopDialing, { once: true })
+    }
+  }, init)
 }
 export { levelJournal } from './journal.ts'
 export type { LevelJournal } from './journal.ts'

@@ -71,10 +71,6 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
       maxConnections: init.maxConnections ?? 512,
       ...(relay ? { inboundConnectionThreshold: RELAY_INBOUND_CONNECTIONS_PER_SECOND, maxIncomingPendingConnections: RELAY_MAX_PENDING_INBOUND } : {})
     },
-    // a peer graylisted for garbage (gossip or task frames) stays out while its penalty lasts
-    connectionGater: {
-      denyInboundEncryptedConnection: async (peerId) => penalties.isGraylisted(peerId.toString())
-    },
     services,
     // a private mesh: peers without the pre-shared key cannot even handshake
     connectionProtector: init.psk != null ? (await import('@libp2p/pnet')).preSharedKey({ psk: init.psk }) : undefined,

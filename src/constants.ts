@@ -1,4 +1,4 @@
-/** Protocol ids and topics (versioned; see DESIGN.md "The protocol"). */
+/** Protocol ids and topics, versioned (README "How it works"). */
 export const TASK_PROTOCOL = '/meshwork/task/1.0.0'
 export const PRESENCE_PROTOCOL = '/meshwork/presence/1.0.0'
 export const PRESENCE_TOPIC = 'meshwork/1/presence'
@@ -37,6 +37,12 @@ export const EWMA_ALPHA = 0.2
 export const DEFAULT_MIN_CONNECTIONS = 6
 /** Peers in the table at most; the stalest non-connected entries go first. */
 export const MAX_PEER_TABLE_SIZE = 10_000
+/** How often presence looks for expired announcements and old tombstones. */
+export const PRESENCE_SWEEP_INTERVAL_MS = 1_000
+/** A presence table sync (either side) gives up after this long. */
+export const PRESENCE_SYNC_TIMEOUT_MS = 10_000
+/** Addresses an announcement or a claim carries at most. */
+export const MAX_ANNOUNCED_ADDRS = 16
 
 // ---- calls ----
 
@@ -46,6 +52,14 @@ export const DEFAULT_MAX_ATTEMPTS = 3
 export const DEFAULT_STALL_TIMEOUT_MS = 5_000
 /** How long a broadcast claim waits for offers before announcing again. */
 export const DEFAULT_CLAIM_ROUND_MS = 1_000
+/** Times a broadcast claim is announced before the call fails with NoWorkersError. */
+export const DEFAULT_CLAIM_ROUNDS = 3
+/** Largest stream window a caller may ask for, in chunks. */
+export const MAX_STREAM_WINDOW = 65_536
+/** How often `waitForWorkers` looks at the peer table. */
+export const WAIT_FOR_WORKERS_POLL_MS = 25
+/** Longest service name, in characters. */
+export const MAX_SERVICE_NAME_LENGTH = 256
 /** Chunks a worker may send before the caller grants more. */
 export const DEFAULT_STREAM_WINDOW = 1024
 /**
@@ -66,6 +80,8 @@ export const DEFAULT_CONCURRENCY = 16
 export const DEFAULT_QUEUE_PER_SLOT = 64
 /** How long an offer reserves a slot while the requester decides. */
 export const OFFER_RESERVATION_MS = 1_000
+/** A worker gives up opening a channel to offer on after this long. */
+export const OFFER_DIAL_TIMEOUT_MS = 5_000
 
 // ---- wire ----
 

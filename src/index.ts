@@ -14,7 +14,6 @@ export { DEMO_EMBED_MODEL, demoEmbed, demoEmbedding } from './models/demo-embed.
 export { isToolCallsChunk, toolsModel } from './models/tools.ts'
 export type { ChatChunk, ResponseFormat, Tool, ToolCall, ToolCallsChunk, ToolChoice } from './models/tools.ts'
 export { BALANCER_NAMES, createBalancer, leastLoaded, p2cEwma, random, roundRobin } from './dispatch/balancers.ts'
-export type { Balancer, BalancerName, Candidate } from './dispatch/balancers.ts'
 export {
   TASK_PROTOCOL, PRESENCE_PROTOCOL, PRESENCE_TOPIC, SERVICE_TOPIC_PREFIX, APP_TOPIC_PREFIX
 } from './constants.ts'

@@ -5,18 +5,19 @@
  */
 import {
   DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RESUME_BUFFER_BYTES, DEFAULT_STALL_TIMEOUT_MS,
-  DEFAULT_STREAM_TIMEOUT_MS, DEFAULT_STREAM_WINDOW
+  DEFAULT_STREAM_TIMEOUT_MS, DEFAULT_STREAM_WINDOW, MAX_STREAM_WINDOW, WAIT_FOR_WORKERS_POLL_MS
 } from './constants.ts'
 import { createBalancer } from './dispatch/balancers.ts'
 import { gather } from './dispatch/fanout.ts'
 import { AbortError, InvalidArgumentError, NoWorkersError, TimeoutError } from './errors.ts'
+import { checkName } from './util/names.ts'
+import { sleep } from './util/sleep.ts'
 import { decodePayload, encodePayload } from './wire/payload.ts'
 import type { Journal } from './journal/journal.ts'
-import type { Balancer } from './dispatch/balancers.ts'
 import type { Call, CallInit } from './dispatch/call.ts'
 import type { Requester } from './dispatch/requester.ts'
 import type { PeerTable } from './presence/peer-table.ts'
-import type { BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, StreamOptions, TaskStream } from './types.ts'
+import type { Balancer, BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, StreamOptions, TaskStream } from './types.ts'
 
 export interface CallsInit {
   requester: Requester
@@ -138,7 +139,7 @@ export class Calls {
       if (Date.now() > deadline) {
         throw new TimeoutError(`fewer than ${count} workers of "${service}" appeared`)
       }
-      await new Promise(resolve => setTimeout(resolve, 25))
+      await sleep(WAIT_FOR_WORKERS_POLL_MS)
     }
   }
 
@@ -153,8 +154,8 @@ export class Calls {
       throw new InvalidArgumentError('maxAttempts is a positive integer')
     }
     const window = options.window ?? DEFAULT_STREAM_WINDOW
-    if (!Number.isInteger(window) || window < 1 || window > 65_536) {
-      throw new InvalidArgumentError('window is an integer between 1 and 65536')
+    if (!Number.isInteger(window) || window < 1 || window > MAX_STREAM_WINDOW) {
+      throw new InvalidArgumentError(`window is an integer between 1 and ${MAX_STREAM_WINDOW}`)
     }
     const init: CallInit = {
       id: `${this.prefix}${(this.counter++).toString(36)}`,
@@ -195,7 +196,5 @@ export class Calls {
 }
 
 function checkService (service: string): void {
-  if (typeof service !== 'string' || service.length === 0 || service.length > 256) {
-    throw new InvalidArgumentError('a service name is a non-empty string of at most 256 characters')
-  }
+  checkName(service, 'a service name')
 }

@@ -2,13 +2,47 @@
  * The public shape of a mesh node: what `createMeshNode` from
  * `meshwork/node` or `meshwork/browser` returns.
  */
-import type { Balancer, BalancerName } from './dispatch/balancers.ts'
 import type { Journal } from './journal/journal.ts'
 import type { AccessPolicy } from './security/access.ts'
 import type { PeerLimitsInit } from './security/limits.ts'
 import type { PeerPenalties } from './security/penalties.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { TypedEventTarget } from 'main-event'
+
+/** What a balancer knows of each candidate worker. */
+export interface Candidate {
+  peerId: string
+  /** This node's tasks in flight on the worker */
+  outstanding: number
+  /** Tasks in flight on the worker as it last reported (all requesters) */
+  load: number
+  /** Tasks it runs at once for this service */
+  capacity: number
+  /** Moving average of task latency, if measured */
+  latencyMs?: number
+}
+
+/**
+ * Chooses which live worker runs a task. Pass one as `balancer` to
+ * `createMeshNode` or to a single call; see `createBalancer` for the
+ * built-in ones.
+ *
+ * @example
+ * ```ts
+ * const fastest: Balancer = {
+ *   name: 'fastest',
+ *   pick: (candidates) => candidates.reduce((a, b) => (a.latencyMs ?? Infinity) <= (b.latencyMs ?? Infinity) ? a : b)
+ * }
+ * ```
+ */
+export interface Balancer {
+  readonly name: string
+  /** Picks one of `candidates` (never empty) for a task of `service`. */
+  pick(candidates: Candidate[], service: string): Candidate
+}
+
+/** The built-in balancers (see `BALANCER_NAMES`). */
+export type BalancerName = 'round-robin' | 'least-loaded' | 'random' | 'p2c-ewma'
 
 /** Liveness of a peer as this node sees it. */
 export type PeerState = 'alive' | 'suspect' | 'dead'
@@ -67,16 +101,27 @@ export interface HandlerContext {
  */
 export type Handler<I = any, O = any> = (input: I, ctx: HandlerContext) => O | Promise<O> | AsyncIterable<O>
 
+/** Options of {@link MeshNode.serve}. */
 export interface ServeOptions {
-  /** Tasks run at once; more wait in a bounded queue. Default 16 */
+  /**
+   * Tasks run at once; more wait in a bounded queue
+   *
+   * @default 16
+   */
   concurrency?: number
-  /** Tasks queued beyond `concurrency` before refusing with RateLimitedError */
+  /**
+   * Tasks queued beyond `concurrency` before refusing with RateLimitedError
+   *
+   * @default concurrency * 64
+   */
   maxQueue?: number
   /**
    * How a streaming handler resumes a task moved from another worker:
    * `'replay'` (default) runs the handler from the start and drops the chunks
    * the caller already has, fine for deterministic handlers; `'continue'`
    * means the handler reads `ctx.resume.chunks` and yields only what follows.
+   *
+   * @default 'replay'
    */
   resume?: 'replay' | 'continue'
   /** Model names announced with the service (for routing by model) */
@@ -90,17 +135,32 @@ export interface ServeOptions {
 
 /** Options every call takes. */
 export interface CallOptions {
-  /** Deadline for the whole call, across attempts */
+  /**
+   * Deadline for the whole call, across attempts
+   *
+   * @default 30000 for `request`, 300000 for `stream`
+   */
   timeoutMs?: number
+  /** Aborting it ends the call with AbortError and cancels the worker's task */
   signal?: AbortSignal
-  /** Balancer for this call; defaults to the node's */
+  /**
+   * Balancer for this call
+   *
+   * @default the node's `balancer`
+   */
   balancer?: BalancerName | Balancer
-  /** Dispatches at most; a task moves on peer death, reset or stall. Default 3 */
+  /**
+   * Dispatches at most; a task moves on peer death, reset or stall
+   *
+   * @default 3
+   */
   maxAttempts?: number
   /**
    * `'direct'` (default) picks a known worker and falls back to a broadcast
    * claim when none is known; `'broadcast'` always announces the task on the
    * service topic and grants it to the first worker that offers.
+   *
+   * @default 'direct'
    */
   mode?: 'direct' | 'broadcast'
   /** Only dispatch to workers announcing this model */
@@ -111,24 +171,41 @@ export interface CallOptions {
   token?: Uint8Array
 }
 
+/** Options of {@link MeshNode.stream}. */
 export interface StreamOptions extends CallOptions {
   /**
    * A stream that started and then sends nothing for this long, while the
-   * caller reads, moves to another worker. Default 5000. (Before its first
-   * chunk a worker may take its time; its liveness is watched regardless.)
+   * caller reads, moves to another worker. (Before its first chunk a worker
+   * may take its time; its liveness is watched regardless.)
+   *
+   * @default 5000
    */
   stallTimeoutMs?: number
   /**
-   * Chunks the worker may send ahead of the reader. Default 1024; lower it
+   * Chunks the worker may send ahead of the reader, 1 to 65536; lower it
    * for large chunks (a reader may leave at most 64 MiB unread)
+   *
+   * @default 1024
    */
   window?: number
 }
 
+/** Options of {@link MeshNode.broadcast}. */
 export interface BroadcastOptions {
+  /**
+   * Deadline for every worker's answer
+   *
+   * @default 30000
+   */
   timeoutMs?: number
+  /** Aborting it ends every worker's call with AbortError */
   signal?: AbortSignal
-  /** Resolve once this many workers answered successfully */
+  /**
+   * Resolve once this many workers answered successfully (and cancel the
+   * rest); reject once that can no longer happen
+   *
+   * @default every live worker's answer
+   */
   quorum?: number
   /** Capability token presented to protected services */
   token?: Uint8Array
@@ -199,24 +276,65 @@ export interface MeshNodeEvents {
 export interface MeshInit {
   /** Multiaddrs of peers to join through (a relay, or any peer) */
   bootstrap?: string[]
-  /** Default balancer. Default `'p2c-ewma'` */
+  /**
+   * Default balancer
+   *
+   * @default 'p2c-ewma'
+   */
   balancer?: BalancerName | Balancer
+  /**
+   * What kind of peer this is, as announced
+   *
+   * @default 'node' ('browser' from `meshwork/browser`)
+   */
   role?: PeerRole
-  /** Slow refresh of this peer's announcement */
+  /**
+   * Slow refresh of this peer's announcement (stretched as the mesh grows)
+   *
+   * @default 5000
+   */
   presenceIntervalMs?: number
-  /** Keepalive period on task channels while tasks are in flight */
+  /**
+   * Keepalive period on task channels while tasks are in flight
+   *
+   * @default 500
+   */
   keepaliveIntervalMs?: number
-  /** Silence after which a peer holding our tasks is suspect and its tasks move */
+  /**
+   * Silence after which a peer holding our tasks is suspect and its tasks move
+   *
+   * @default 1500
+   */
   suspectTimeoutMs?: number
-  /** Time suspect before a peer is declared dead */
+  /**
+   * Time suspect before a peer is declared dead
+   *
+   * @default 10000
+   */
   deadTimeoutMs?: number
-  /** A worker cancels a requester's tasks after this much silence from it */
+  /**
+   * A worker cancels a requester's tasks after this much silence from it
+   *
+   * @default 10000
+   */
   requesterTimeoutMs?: number
-  /** Largest frame accepted on a task channel */
+  /**
+   * Largest frame accepted on a task channel, in bytes
+   *
+   * @default 4194304 (4 MiB)
+   */
   maxFrameBytes?: number
-  /** Direct connections to keep to peers learned through the mesh */
+  /**
+   * Direct connections to keep to peers learned through the mesh
+   *
+   * @default 6
+   */
   minConnections?: number
-  /** Calls this node may have in flight */
+  /**
+   * Calls this node may have in flight
+   *
+   * @default 10000
+   */
   maxCalls?: number
   /**
    * Where calls are recorded before dispatch, so that after a restart

@@ -1,5 +1,5 @@
 /**
- * Case 3: the broadcast claim path (DESIGN.md item 3): a task announced on
+ * Case 3: the broadcast claim path (`mode: 'broadcast'`): a task announced on
  * the service topic, offered by free workers, granted to the first. p50/p99
  * from call to first streamed byte, beside direct dispatch in the same run.
  * Each worker is a process of its own, as on separate machines: offers race

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
+import { STOP_GRACE_MS, stopChild } from '../../test/helpers/stop-child.ts'
 
 /** stderr kept per child, for error messages. */
 const MAX_STDERR_CHARS = 8_000
@@ -106,15 +107,7 @@ export function spawnChild (name: string, script: string, args: string[], option
     exited,
     onEvent: (listener) => { listeners.push(listener) },
     tell: (msg) => { child.stdin!.write(`${JSON.stringify(msg)}\n`) },
-    stop: async (graceMs = 3_000) => {
-      if (child.exitCode != null || child.signalCode != null) {
-        return
-      }
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => { child.kill('SIGKILL') }, graceMs)
-      await exited
-      clearTimeout(timer)
-    }
+    stop: async (graceMs = STOP_GRACE_MS) => { await stopChild(child, graceMs) }
   }
 }
 

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { stopChild } from '../../test/helpers/stop-child.ts'
 
 const CLI = fileURLToPath(new URL('../../node/cli/bin.ts', import.meta.url))
 const START_TIMEOUT_MS = 30_000
@@ -22,16 +23,7 @@ export async function startRelay (): Promise<RelayProcess> {
   child.stderr.setEncoding('utf8')
   child.stderr.on('data', (t: string) => { stderr = (stderr + t).slice(-4000) })
   const addrs: string[] = []
-  const stop = async (): Promise<void> => {
-    if (child.exitCode != null || child.signalCode != null) {
-      return
-    }
-    const exited = new Promise(resolve => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000)
-    await exited
-    clearTimeout(timer)
-  }
+  const stop = async (): Promise<void> => { await stopChild(child) }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { void stop(); reject(new Error(`relay not up in time: ${stderr}`)) }, START_TIMEOUT_MS)
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`relay exited (${code}): ${stderr}`)) })

@@ -4,7 +4,7 @@
  * `node bench/roles/client.ts SYSTEM CASE INFO_JSON OPTIONS_JSON PARAMS_JSON`
  */
 import { childMain, send } from '../lib/child.ts'
-import { loadSystem } from '../systems/types.ts'
+import { loadSystem } from '../systems/registry.ts'
 import { fanout, stream, unary } from './measure.ts'
 
 const CASES: Record<string, (client: any, params: any) => Promise<Record<string, unknown>>> = { unary, stream, fanout }

@@ -3,7 +3,7 @@
  * `node bench/roles/server.ts SYSTEM OPTIONS_JSON`
  */
 import { childMain, send } from '../lib/child.ts'
-import { loadSystem } from '../systems/types.ts'
+import { loadSystem } from '../systems/registry.ts'
 
 childMain(async () => {
   const [name, optionsJson] = process.argv.slice(2)

@@ -10,6 +10,7 @@
  * produced. The writer waits for `drain` when the stream's buffer is full.
  */
 import { Uint8ArrayList } from 'uint8arraylist'
+import { EWMA_ALPHA } from '../constants.ts'
 import { ProtocolError } from '../errors.ts'
 import { atEndOfTurn, hasEndOfTurn } from '../util/end-of-turn.ts'
 import { encodeFrame, FrameDecoder } from '../wire/frame.ts'
@@ -139,7 +140,7 @@ export class TaskChannel {
     const frames = this.pending
     this.pending = []
     this.pendingBytes = 0
-    this.sendDelayMs += (performance.now() - this.pendingSince - this.sendDelayMs) * 0.2
+    this.sendDelayMs += (performance.now() - this.pendingSince - this.sendDelayMs) * EWMA_ALPHA
     const data = frames.length === 1 ? frames[0] : new Uint8ArrayList(...frames)
     if (!this.wroteThisTurn && hasEndOfTurn) {
       this.wroteThisTurn = true

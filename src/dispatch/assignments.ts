@@ -1,21 +1,25 @@
 /**
  * Which worker holds each call's current attempt, indexed by worker so that
  * a worker's death moves all its calls at once, and counted into the peer
- * table's `outstanding` (what the balancers see).
+ * table's `outstanding` (what the balancers see). It reads calls, never
+ * writes them.
  */
 import type { Call } from './call.ts'
 import type { PeerTable } from '../presence/peer-table.ts'
 
 export class Assignments {
   private readonly byWorker = new Map<string, Set<Call>>()
+  private readonly workerOf = new Map<Call, string>()
   private readonly table: PeerTable
 
   constructor (table: PeerTable) {
     this.table = table
   }
 
+  /** Counts `call` on `peerId` (after any earlier worker of it is dropped). */
   assign (call: Call, peerId: string): void {
-    call.worker = peerId
+    this.unassign(call)
+    this.workerOf.set(call, peerId)
     let set = this.byWorker.get(peerId)
     if (set == null) {
       set = new Set()
@@ -29,12 +33,11 @@ export class Assignments {
   }
 
   unassign (call: Call): void {
-    const peer = call.worker
+    const peer = this.workerOf.get(call)
     if (peer == null) {
       return
     }
-    call.worker = undefined
-    call.channel = undefined
+    this.workerOf.delete(call)
     const set = this.byWorker.get(peer)
     if (set?.delete(call) === true) {
       if (set.size === 0) {

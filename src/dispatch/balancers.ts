@@ -9,32 +9,14 @@
  *   latency average times its tasks in flight (power of two choices).
  */
 import { InvalidArgumentError } from '../errors.ts'
+import type { Balancer, BalancerName, Candidate } from '../types.ts'
 
-/** What a balancer knows of each candidate worker. */
-export interface Candidate {
-  peerId: string
-  /** This node's tasks in flight on the worker */
-  outstanding: number
-  /** Tasks in flight on the worker as it last reported (all requesters) */
-  load: number
-  /** Tasks it runs at once for this service */
-  capacity: number
-  /** Moving average of task latency, if measured */
-  latencyMs?: number
-}
-
-export interface Balancer {
-  readonly name: string
-  /** Picks one of `candidates` (never empty) for a task of `service`. */
-  pick(candidates: Candidate[], service: string): Candidate
-}
-
-export type BalancerName = 'round-robin' | 'least-loaded' | 'random' | 'p2c-ewma'
-
+/** The built-in balancers, by name. */
 export const BALANCER_NAMES: readonly BalancerName[] = ['round-robin', 'least-loaded', 'random', 'p2c-ewma']
 
 const byPeerId = (a: Candidate, b: Candidate): number => a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0
 
+/** Each worker in turn, per service, in a stable order of peer ids. */
 export function roundRobin (): Balancer {
   const next = new Map<string, number>()
   return {
@@ -54,6 +36,7 @@ function busyness (c: Candidate): number {
   return (Math.max(c.outstanding, c.load) + 1) / Math.max(c.capacity, 1)
 }
 
+/** The worker with the fewest tasks in flight per slot (ties: the first). */
 export function leastLoaded (): Balancer {
   return {
     name: 'least-loaded',
@@ -77,6 +60,7 @@ export function leastLoaded (): Balancer {
   }
 }
 
+/** A worker uniformly at random. */
 export function random (): Balancer {
   return {
     name: 'random',
@@ -90,6 +74,10 @@ function ewmaCost (c: Candidate, fallbackLatency: number): number {
   return (c.latencyMs ?? fallbackLatency) * (c.outstanding + 1)
 }
 
+/**
+ * Power of two choices: two workers at random, keeping the one whose
+ * latency average times its tasks in flight is lower. The default.
+ */
 export function p2cEwma (): Balancer {
   return {
     name: 'p2c-ewma',
@@ -112,7 +100,16 @@ export function p2cEwma (): Balancer {
   }
 }
 
-/** Resolves a balancer name (or passes a custom balancer through). */
+/**
+ * Resolves a balancer name (or passes a custom balancer through). Throws
+ * InvalidArgumentError on an unknown name.
+ *
+ * @example
+ * ```ts
+ * const balancer = createBalancer('least-loaded')
+ * await node.request('echo', 'hi', { balancer })
+ * ```
+ */
 export function createBalancer (balancer: BalancerName | Balancer): Balancer {
   if (typeof balancer !== 'string') {
     return balancer

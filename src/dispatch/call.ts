@@ -1,13 +1,14 @@
 /**
- * One call this node made: its attempts, and what the caller has received.
- * A call ends exactly once, with a value, the end of its stream, or an
- * error; chunks reach the reader once each, in order.
+ * One call this node made. Like a request object of a NATS client, a call
+ * owns its lifecycle: its deadline timer, its abort listener, whether it is
+ * journaled, and its attempts (`beginAttempt` / `abandonAttempt`). It ends
+ * exactly once, with a value, the end of its stream, or an error; chunks
+ * reach the reader once each, in order.
  */
-import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
-import { AbortError } from '../errors.ts'
-import { Fifo } from '../util/fifo.ts'
+import { AbortError, NoWorkersError, TimeoutError } from '../errors.ts'
+import { Received } from './received.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
-import type { Balancer } from './balancers.ts'
+import type { Balancer } from '../types.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 import type { Payload } from '../wire/generated/frames.js'
 
@@ -30,38 +31,31 @@ export interface CallInit {
   token?: Uint8Array
 }
 
+/** Why an attempt was abandoned, for the failover event. */
+export interface MovedFrom {
+  peerId: string
+  reason: string
+  since: number
+}
+
 export class Call {
   readonly init: CallInit
   readonly id: string
   readonly service: string
-  readonly tried = new Set<string>()
-  attempt = 0
-  worker?: string
-  channel?: TaskChannel
-  dispatchedAt = 0
-  lastActivityAt = 0
-  lastError?: Error
-  /** Set while the task waits for a worker to offer */
-  claiming = false
-  /** Why the previous attempt was abandoned, for the failover event */
-  movedFrom?: { peerId: string, reason: string, since: number }
-
-  /** Chunks accepted so far: the next expected sequence number */
-  received = 0
-  /** Chunks the current attempt has sent (a stall is a pause after the first) */
-  attemptChunks = 0
-  /** Chunks the current attempt may still send */
-  creditLeft = 0
-  private consumedSinceGrant = 0
-  /** Accepted chunks, kept (up to a bound) for a resumed attempt */
-  readonly kept: Payload[] = []
-  private keptBytes = 0
-  private resumable = true
-
-  private readonly buffer = new Fifo<unknown>()
-  /** Byte sizes of the chunks in `buffer`, in step with it */
-  private readonly bufferSizes = new Fifo<number>()
-  private unreadBytes = 0
+  /** Whether the call is in the journal: a journal is configured and the call is not pinned (fan-out) */
+  readonly journaled: boolean
+  readonly received: Received
+  private readonly triedPeers = new Set<string>()
+  private attempts = 0
+  private assigned?: string
+  private attemptChannel?: TaskChannel
+  private sentAt = 0
+  private activeAt = 0
+  private error?: Error
+  private claimOpen = false
+  private moved?: MovedFrom
+  private deadlineTimer?: ReturnType<typeof setTimeout>
+  private abortCleanup?: () => void
   private waiter?: () => void
   private ended = false
   private failure?: Error
@@ -71,10 +65,12 @@ export class Call {
   private rejectSettled!: (err: Error) => void
   settled = false
 
-  constructor (init: CallInit) {
+  constructor (init: CallInit, journaled = false) {
     this.init = init
     this.id = init.id
     this.service = init.service
+    this.journaled = journaled && init.pinned == null
+    this.received = new Received(init)
     this.settledPromise = new Promise((resolve, reject) => {
       this.resolveSettled = resolve
       this.rejectSettled = reject
@@ -83,47 +79,126 @@ export class Call {
     this.settledPromise.catch(() => {})
   }
 
+  /**
+   * Arms the deadline and the caller's abort signal; either ends the call
+   * through `end`. Returns false when the signal was already aborted (the
+   * call is then ended before this returns).
+   */
+  arm (end: (err: Error) => void, signal?: AbortSignal): boolean {
+    const timeoutMs = Math.max(this.init.deadline - Date.now(), 0)
+    this.deadlineTimer = setTimeout(() => {
+      end(new TimeoutError(`"${this.service}" timed out after ${timeoutMs} ms`))
+    }, timeoutMs)
+    if (signal == null) {
+      return true
+    }
+    if (signal.aborted) {
+      end(new AbortError('the call was aborted'))
+      return false
+    }
+    const onAbort = (): void => { end(new AbortError('the call was aborted')) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    this.abortCleanup = () => { signal.removeEventListener('abort', onAbort) }
+    return true
+  }
+
   /** Resolves with the value (unary), or once the stream ended; rejects on failure. */
   get result (): Promise<unknown> {
     return this.settledPromise
   }
 
-  /** Whether a resumed attempt can be given every chunk the caller has. */
-  get canResume (): boolean {
-    return this.resumable
+  /** Attempts dispatched so far (the current one's number). */
+  get attempt (): number { return this.attempts }
+  /** The worker holding the current attempt, once one is chosen. */
+  get worker (): string | undefined { return this.assigned }
+  /** The channel of the current attempt, once dispatched. */
+  get channel (): TaskChannel | undefined { return this.attemptChannel }
+  /** When the current attempt was dispatched. */
+  get dispatchedAt (): number { return this.sentAt }
+  /** When the current attempt's worker was last heard. */
+  get lastActivityAt (): number { return this.activeAt }
+  /** The error the call ends with if no worker is left. */
+  get lastError (): Error | undefined { return this.error }
+  /** Set while the task waits for a worker to offer. */
+  get claiming (): boolean { return this.claimOpen }
+
+  /** Whether `peerId` already had an attempt of this call. */
+  tried (peerId: string): boolean {
+    return this.triedPeers.has(peerId)
   }
 
-  /** Credit to grant a new attempt: the window less what the reader has not taken. */
-  freshCredit (): number {
-    this.attemptChunks = 0
-    this.consumedSinceGrant = 0
-    this.creditLeft = Math.max(this.init.window - this.buffer.length, 0)
-    return this.creditLeft
+  /** Chooses `peerId` for the next attempt (the channel is still to come). */
+  assign (peerId: string): void {
+    this.assigned = peerId
+    this.attemptChannel = undefined
+  }
+
+  /** Sends the next attempt on `channel`; returns its number. */
+  beginAttempt (channel: TaskChannel): number {
+    this.attempts++
+    this.attemptChannel = channel
+    this.sentAt = this.activeAt = Date.now()
+    return this.attempts
+  }
+
+  /**
+   * Gives up on the current worker (it died, stalled, refused, or could not
+   * be reached), so the next attempt goes elsewhere. Returns the worker.
+   */
+  abandonAttempt (reason: string, err?: Error): string | undefined {
+    const peerId = this.assigned
+    if (peerId == null) {
+      return undefined
+    }
+    this.triedPeers.add(peerId)
+    this.moved = { peerId, reason, since: this.sentAt }
+    this.error = err ?? this.error ?? new NoWorkersError(`worker ${peerId} failed: ${reason}`, { peerId })
+    this.release()
+    return peerId
+  }
+
+  /** The chosen worker could not be reached: the next attempt goes elsewhere. */
+  unreachable (err: Error): void {
+    if (this.assigned != null) {
+      this.triedPeers.add(this.assigned)
+    }
+    this.error = err
+    this.release()
+  }
+
+  /** The previous attempt's move, once, for the failover event. */
+  takeMovedFrom (): MovedFrom | undefined {
+    const moved = this.moved
+    this.moved = undefined
+    return moved
+  }
+
+  /** A frame of the current attempt arrived. */
+  touch (): void {
+    this.activeAt = Date.now()
+  }
+
+  /** Opens a claim; false if one is open or the call is over. */
+  openClaim (): boolean {
+    if (this.claimOpen || this.settled) {
+      return false
+    }
+    this.claimOpen = true
+    return true
+  }
+
+  closeClaim (): void {
+    this.claimOpen = false
   }
 
   /**
    * Accepts the next chunk (already checked to be in sequence). Returns
-   * false when the reader has left more than MAX_UNREAD_STREAM_BYTES unread.
+   * false when the reader has left too much unread.
    */
   accept (chunk: unknown, raw: Payload): boolean {
-    this.received++
-    this.attemptChunks++
-    this.creditLeft--
-    if (this.resumable) {
-      this.keptBytes += raw.data.byteLength
-      if (this.keptBytes > this.init.maxResumeBytes) {
-        // past the bound a new attempt could not be told all the caller has
-        this.resumable = false
-        this.kept.length = 0
-      } else {
-        this.kept.push(raw)
-      }
-    }
-    this.buffer.push(chunk)
-    this.bufferSizes.push(raw.data.byteLength)
-    this.unreadBytes += raw.data.byteLength
+    const ok = this.received.accept(chunk, raw)
     this.wake()
-    return this.unreadBytes <= MAX_UNREAD_STREAM_BYTES
+    return ok
   }
 
   /**
@@ -131,38 +206,22 @@ export class Call {
    * (the journal forgetting the task) has settled.
    */
   succeed (value: unknown, after?: Promise<void>): void {
-    if (this.settled) {
-      return
+    if (this.settle()) {
+      this.publish(after, () => {
+        this.ended = true
+        this.value = value
+        this.resolveSettled(value)
+      })
     }
-    this.settled = true
-    this.publish(after, () => {
-      this.ended = true
-      this.value = value
-      this.resolveSettled(value)
-    })
   }
 
   fail (err: Error, after?: Promise<void>): void {
-    if (this.settled) {
-      return
+    if (this.settle()) {
+      this.publish(after, () => {
+        this.failure = err
+        this.rejectSettled(err)
+      })
     }
-    this.settled = true
-    this.publish(after, () => {
-      this.failure = err
-      this.rejectSettled(err)
-    })
-  }
-
-  private publish (after: Promise<void> | undefined, settle: () => void): void {
-    if (after == null) {
-      settle()
-      this.wake()
-      return
-    }
-    void after.finally(() => {
-      settle()
-      this.wake()
-    })
   }
 
   /**
@@ -170,18 +229,7 @@ export class Call {
    * how much credit to grant the worker now (0 for none).
    */
   takeBuffered (): { value: unknown, grant: number } | undefined {
-    if (this.buffer.length === 0) {
-      return undefined
-    }
-    const value = this.buffer.shift()
-    this.unreadBytes -= this.bufferSizes.shift() ?? 0
-    let grant = 0
-    if (!this.settled && ++this.consumedSinceGrant >= Math.max(1, this.init.window >> 1)) {
-      grant = this.consumedSinceGrant
-      this.consumedSinceGrant = 0
-      this.creditLeft += grant
-    }
-    return { value, grant }
+    return this.received.take(!this.settled)
   }
 
   /** The reader takes the next chunk, waiting for it if need be. */
@@ -201,13 +249,34 @@ export class Call {
     }
   }
 
-  /** Whether the reader holds everything the worker may send (so silence is not a stall). */
-  get readerBehind (): boolean {
-    return this.creditLeft <= 0
+  /** Marks the call over and drops its timer, listener, claim and worker; false if it already was. */
+  private settle (): boolean {
+    if (this.settled) {
+      return false
+    }
+    this.settled = true
+    clearTimeout(this.deadlineTimer)
+    this.abortCleanup?.()
+    this.claimOpen = false
+    this.release()
+    return true
   }
 
-  abortError (): Error {
-    return new AbortError('the call was aborted')
+  private release (): void {
+    this.assigned = undefined
+    this.attemptChannel = undefined
+  }
+
+  private publish (after: Promise<void> | undefined, settle: () => void): void {
+    if (after == null) {
+      settle()
+      this.wake()
+      return
+    }
+    void after.finally(() => {
+      settle()
+      this.wake()
+    })
   }
 
   private wake (): void {

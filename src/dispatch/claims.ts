@@ -1,131 +1,48 @@
 /**
- * Broadcast claims (pull-based dispatch). A requester that knows no worker
- * for a service, or is asked to, announces the task on
- * `meshwork/1/svc/<service>`; workers with a free slot reserve it and offer
- * over a direct task channel; the requester grants the task to the first
- * offer (see Requester.onOffer). Busy workers stay silent.
+ * The requester's side of broadcast claims: a task announced on its
+ * service's topic, with the addresses a worker can offer on, in rounds until
+ * an offer is taken (the worker's side is worker/offers.ts).
  */
-import { multiaddr } from '@multiformats/multiaddr'
-import { SERVICE_TOPIC_PREFIX } from '../constants.ts'
-import { KIND_OFFER } from '../wire/frame.ts'
+import { MAX_ANNOUNCED_ADDRS, SERVICE_TOPIC_PREFIX } from '../constants.ts'
 import { Claim } from '../wire/generated/presence.js'
-import { claimValidator } from '../pubsub/validators.ts'
-import type { PeerPenalties } from '../security/penalties.ts'
 import type { Call } from './call.ts'
-import type { Channels } from '../channel/channels.ts'
-import type { WorkerRuntime } from '../worker/worker.ts'
-import type { GossipSub, Message } from '@libp2p/gossipsub'
-import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p, Logger } from '@libp2p/interface'
 
-
-export interface ClaimsInit {
-  libp2p: Libp2p
-  pubsub: GossipSub
-  worker: WorkerRuntime
-  channels: Channels
-  log: Logger
-  penalties?: PeerPenalties
+/** Announces `call` to the workers of its service. */
+export async function publishClaim (libp2p: Libp2p, pubsub: GossipSub, call: Call): Promise<void> {
+  const addrs = libp2p.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS).map(ma => ma.bytes)
+  await pubsub.publish(SERVICE_TOPIC_PREFIX + call.service, Claim.encode({ task: call.id, addrs }))
 }
 
-export class Claims {
-  private readonly init: ClaimsInit
-  private readonly selfId: string
-  private readonly served = new Set<string>()
+export interface ClaimRoundsInit {
+  log: Logger
+  /** Announces the claim once */
+  publishClaim(call: Call): Promise<void>
+  /** Wait between announcements */
+  claimRoundMs: number
+  /** Announcements before giving up */
+  claimRounds: number
+}
 
-  constructor (init: ClaimsInit) {
-    this.init = init
-    this.selfId = init.libp2p.peerId.toString()
-  }
-
-  start (): void {
-    this.init.pubsub.addEventListener('message', this.onMessage)
-  }
-
-  stop (): void {
-    this.init.pubsub.removeEventListener('message', this.onMessage)
-    for (const service of this.served) {
-      this.leave(service)
-    }
-    this.served.clear()
-  }
-
-  /** Follows the topics of the services this node serves. */
-  servicesChanged (): void {
-    const now = new Set<string>()
-    for (const slot of this.init.worker.slots()) {
-      now.add(slot.name)
-    }
-    for (const service of now) {
-      if (!this.served.has(service)) {
-        this.served.add(service)
-        this.join(service)
-      }
-    }
-    for (const service of [...this.served]) {
-      if (!now.has(service)) {
-        this.served.delete(service)
-        this.leave(service)
-      }
-    }
-  }
-
-  async publish (call: Call): Promise<void> {
-    const addrs = this.init.libp2p.getMultiaddrs().slice(0, 16).map(ma => ma.bytes)
-    await this.init.pubsub.publish(SERVICE_TOPIC_PREFIX + call.service, Claim.encode({ task: call.id, addrs }))
-  }
-
-  private join (service: string): void {
-    const topic = SERVICE_TOPIC_PREFIX + service
-    this.init.pubsub.topicValidators.set(topic, claimValidator(this.init.penalties))
-    this.init.pubsub.subscribe(topic)
-  }
-
-  private leave (service: string): void {
-    const topic = SERVICE_TOPIC_PREFIX + service
-    this.init.pubsub.unsubscribe(topic)
-    this.init.pubsub.topicValidators.delete(topic)
-  }
-
-  private readonly onMessage = (evt: CustomEvent<Message>): void => {
-    const msg = evt.detail
-    if (!msg.topic.startsWith(SERVICE_TOPIC_PREFIX) || msg.type !== 'signed') {
+/**
+ * Announces `call`'s open claim every `claimRoundMs`, `claimRounds` times,
+ * until the claim closes (an offer was taken, or the call ended); then
+ * closes it and calls `exhausted`.
+ */
+export function runClaim (call: Call, init: ClaimRoundsInit, exhausted: () => void): void {
+  let round = 0
+  const announce = (): void => {
+    if (!call.claiming || call.settled) {
       return
     }
-    const service = msg.topic.slice(SERVICE_TOPIC_PREFIX.length)
-    const requester = msg.from.toString()
-    if (requester === this.selfId || !this.served.has(service)) {
+    if (round++ >= init.claimRounds) {
+      call.closeClaim()
+      exhausted()
       return
     }
-    let claim: Claim
-    try {
-      claim = Claim.decode(msg.data, { limits: { addrs: 32 } })
-    } catch {
-      return
-    }
-    if (!this.init.worker.reserve(service, requester, claim.task)) {
-      return
-    }
-    void this.offer(msg.from, service, claim)
+    init.publishClaim(call).catch(err => { init.log('claim for %s not published: %s', call.id, err.message) })
+    setTimeout(announce, init.claimRoundMs)
   }
-
-  private async offer (requester: PeerId, service: string, claim: Claim): Promise<void> {
-    const multiaddrs = []
-    for (const bytes of claim.addrs) {
-      try { multiaddrs.push(multiaddr(bytes)) } catch {}
-    }
-    try {
-      await this.init.libp2p.peerStore.merge(requester, { multiaddrs })
-      const channel = await this.init.channels.get(requester.toString(), { signal: AbortSignal.timeout(5_000) })
-      const slot = [...this.init.worker.slots()].find(s => s.name === service)
-      channel.send({
-        kind: KIND_OFFER,
-        task: claim.task,
-        service,
-        load: this.init.worker.load,
-        capacity: slot?.concurrency ?? 1
-      })
-    } catch (err: any) {
-      this.init.log('could not offer %s to %p: %s', claim.task, requester, err.message)
-    }
-  }
+  announce()
 }

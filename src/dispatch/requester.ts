@@ -1,18 +1,20 @@
 /**
- * The requester side: dispatches calls to workers, follows their replies,
- * and moves a call to another worker when its worker dies, its channel
- * resets, its stream stalls, or it refuses with a retryable error. Frames of
- * a superseded attempt are dropped, so the caller sees each chunk once.
+ * The requester side: starts calls, follows their replies, and moves a call
+ * to another worker (through the dispatcher) when its worker dies, its
+ * channel resets, its stream stalls, or it refuses with a retryable error.
+ * Frames of a superseded attempt are dropped, so the caller sees each chunk
+ * once.
  */
-import { InvalidArgumentError, NoWorkersError, NotStartedError, ProtocolError, RateLimitedError, TimeoutError, errorFromWire, isFinal } from '../errors.ts'
-import { MAX_UNREAD_STREAM_BYTES } from '../constants.ts'
-import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../wire/frame.ts'
+import { InvalidArgumentError, NoWorkersError, NotStartedError, RateLimitedError, errorFromWire, isFinal } from '../errors.ts'
+import { FLAG_RETRYABLE, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
 import { Assignments } from './assignments.ts'
 import { StallWatch } from './stall-watch.ts'
 import { Call } from './call.ts'
 import { CallJournal } from './call-journal.ts'
-import { candidates } from './candidates.ts'
+import { acceptChunks } from './chunks.ts'
+import { Dispatcher } from './dispatcher.ts'
+import { runClaim } from './claims.ts'
 import type { CallInit } from './call.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
@@ -41,8 +43,8 @@ export class Requester {
   private readonly calls = new Map<string, Call>()
   private readonly assignments: Assignments
   private readonly journal?: CallJournal
-  private readonly timers = new Map<Call, ReturnType<typeof setTimeout>>()
   private readonly stalls = new StallWatch(call => { this.failover(call, 'stalled') })
+  private readonly dispatcher: Dispatcher
   private running = true
 
   constructor (init: RequesterInit) {
@@ -51,6 +53,13 @@ export class Requester {
     if (init.journal != null) {
       this.journal = new CallJournal(init.journal, init.log)
     }
+    this.dispatcher = new Dispatcher({
+      ...init,
+      assignments: this.assignments,
+      journal: this.journal,
+      end: (call, err) => { this.end(call, err) },
+      claim: (call) => { this.claim(call) }
+    })
   }
 
   /**
@@ -59,47 +68,31 @@ export class Requester {
    * unless `recorded` says it already is (a recovered call).
    */
   start (init: CallInit, signal?: AbortSignal, recorded = false): Call {
+    this.checkRoom(init.id)
+    const call = new Call(init, this.journal != null)
+    this.calls.set(call.id, call)
+    if (!call.arm(err => { this.end(call, err) }, signal)) {
+      return call
+    }
+    const begin = init.broadcast ? () => { this.claim(call) } : () => { this.dispatcher.dispatch(call) }
+    if (call.journaled && !recorded && this.journal != null) {
+      this.journal.record(call).then(() => { if (!call.settled) begin() }, (err: Error) => { this.end(call, err) })
+    } else {
+      begin()
+    }
+    return call
+  }
+
+  private checkRoom (id: string): void {
     if (!this.running) {
       throw new NotStartedError()
     }
     if (this.calls.size >= this.init.maxCalls) {
       throw new RateLimitedError(`this node already has ${this.init.maxCalls} calls in flight`)
     }
-    if (this.calls.has(init.id)) {
-      throw new InvalidArgumentError(`a call with id ${init.id} is already in flight`)
+    if (this.calls.has(id)) {
+      throw new InvalidArgumentError(`a call with id ${id} is already in flight`)
     }
-    const call = new Call(init)
-    this.calls.set(call.id, call)
-    const timeout = Math.max(init.deadline - Date.now(), 0)
-    this.timers.set(call, setTimeout(() => {
-      this.end(call, new TimeoutError(`"${call.service}" timed out after ${timeout} ms`))
-    }, timeout))
-    if (signal != null) {
-      if (signal.aborted) {
-        this.end(call, call.abortError())
-        return call
-      }
-      const onAbort = (): void => { this.end(call, call.abortError()) }
-      signal.addEventListener('abort', onAbort, { once: true })
-      void call.result.catch(() => {}).finally(() => { signal.removeEventListener('abort', onAbort) })
-    }
-    const begin = (): void => {
-      if (init.broadcast) {
-        this.claim(call)
-      } else {
-        this.dispatch(call)
-      }
-    }
-    if (this.journal == null || recorded || init.pinned != null) {
-      begin()
-      return call
-    }
-    this.journal.record(call).then(() => {
-      if (!call.settled) {
-        begin()
-      }
-    }, (err: Error) => { this.end(call, err) })
-    return call
   }
 
   /** Ends a call from the caller's side (a stream's reader stopped). */
@@ -126,7 +119,7 @@ export class Requester {
     }
     const peer = channel.remotePeer
     this.init.table.report(peer, frame.load, frame.capacity)
-    call.lastActivityAt = Date.now()
+    call.touch()
     switch (frame.kind) {
       case KIND_CHUNK: this.onChunk(call, frame); break
       case KIND_RESULT: this.onResult(call, frame); break
@@ -149,11 +142,6 @@ export class Requester {
     return this.assignments.workers()
   }
 
-  /** The call with this id, while in flight. */
-  get (id: string): Call | undefined {
-    return this.calls.get(id)
-  }
-
   /**
    * Ends every call with NotStartedError. Journaled calls stay in the
    * journal: they were not answered, and `recover()` runs them after a
@@ -166,123 +154,16 @@ export class Requester {
     }
   }
 
-  private dispatch (call: Call): void {
-    if (call.settled) {
-      return
-    }
-    if (call.attempt >= call.init.maxAttempts) {
-      this.end(call, call.lastError ?? new NoWorkersError(`"${call.service}" failed on ${call.attempt} workers`))
-      return
-    }
-    const choices = candidates(this.init.table, call)
-    if (choices.length === 0) {
-      if (call.lastError?.name === 'RateLimitedError') {
-        // every worker left refused for lack of room: the mesh is full, and a broadcast claim
-        // would only ask the same full workers again (and load every peer with gossip)
-        this.end(call, call.lastError)
-      } else if (call.init.pinned != null) {
-        this.end(call, call.lastError ?? new NoWorkersError(`worker ${call.init.pinned} is not available`, { peerId: call.init.pinned }))
-      } else if (call.init.model != null) {
-        // claims carry no model, so an offer could come from a worker without it
-        this.end(call, call.lastError ?? new NoWorkersError(`no live worker serves "${call.service}" with model "${call.init.model}"`))
-      } else {
-        this.claim(call)
-      }
-      return
-    }
-    const preferred = call.init.preferPeer != null ? choices.find(c => c.peerId === call.init.preferPeer) : undefined
-    const choice = preferred ?? call.init.balancer.pick(choices, call.service)
-    void this.send(call, choice.peerId)
-  }
-
-  private async send (call: Call, peerId: string): Promise<void> {
-    if (call.attempt >= call.init.maxAttempts) {
-      this.end(call, call.lastError ?? new NoWorkersError(`"${call.service}" failed on ${call.attempt} workers`))
-      return
-    }
-    if (call.attempt > 0 && call.init.streaming && call.received > 0 && !call.canResume) {
-      this.end(call, call.lastError ?? new ProtocolError('the stream is too long to resume on another worker'))
-      return
-    }
-    this.assignments.assign(call, peerId)
-    let channel = this.init.channels.existing(peerId)
-    if (channel == null) {
-      try {
-        channel = await this.init.channels.get(peerId, { signal: AbortSignal.timeout(Math.max(call.init.deadline - Date.now(), 1)) })
-      } catch (err: any) {
-        if (call.worker !== peerId || call.settled) {
-          return
-        }
-        this.init.log('could not reach %s for %s: %s', peerId, call.id, err.message)
-        this.assignments.unassign(call)
-        call.tried.add(peerId)
-        call.lastError = new NoWorkersError(`could not reach worker ${peerId}`, { peerId, cause: err })
-        this.init.table.suspect(peerId)
-        this.dispatch(call)
-        return
-      }
-      if (call.worker !== peerId || call.settled) {
-        return
-      }
-    }
-    call.attempt++
-    call.channel = channel
-    call.dispatchedAt = call.lastActivityAt = Date.now()
-    if (call.init.pinned == null) {
-      this.journal?.assigned(call, peerId)
-    }
-    const streaming = call.init.streaming
-    channel.send({
-      kind: KIND_TASK,
-      task: call.id,
-      attempt: call.attempt,
-      service: call.service,
-      payload: call.init.input.data,
-      codec: call.init.input.codec,
-      flags: (streaming ? FLAG_STREAM : 0) | (this.journal != null && call.init.pinned == null ? FLAG_JOURNALED : 0),
-      seq: call.received,
-      prior: call.received > 0 ? call.kept : undefined,
-      credit: streaming ? call.freshCredit() : 0,
-      timeoutMs: Math.max(call.init.deadline - Date.now(), 0),
-      token: call.init.token
-    })
-    const event: TaskEvent = { taskId: call.id, service: call.service, attempt: call.attempt, peerId }
-    this.init.emit('task:dispatch', event)
-    if (call.movedFrom != null) {
-      this.init.emit('task:failover', {
-        ...event,
-        from: call.movedFrom.peerId,
-        reason: call.movedFrom.reason,
-        elapsedMs: Date.now() - call.movedFrom.since
-      })
-      call.movedFrom = undefined
-    }
-  }
-
   /** A CHUNK frame: chunk `seq` in `payload`, and the ones after it in `more`. */
   private onChunk (call: Call, frame: Frame): void {
-    if (!call.init.streaming || frame.seq > call.received) {
+    if (!call.init.streaming || frame.seq > call.received.count) {
       this.failover(call, 'out-of-order chunk')
       return
     }
-    const count = 1 + frame.more.length
-    for (let i = 0; i < count; i++) {
-      if (frame.seq + i < call.received) {
-        // already had it from an earlier attempt
-        continue
-      }
-      const raw = i === 0 ? { data: frame.payload, codec: frame.codec } : frame.more[i - 1]
-      let chunk: unknown
-      try {
-        chunk = decodePayload(raw.data, raw.codec)
-      } catch (err: any) {
-        this.end(call, err)
-        return
-      }
-      if (!call.accept(chunk, raw)) {
-        this.end(call, new ProtocolError(`more than ${MAX_UNREAD_STREAM_BYTES} bytes of the stream unread; lower its window`))
-        return
-      }
+    const err = acceptChunks(call, frame)
+    if (err != null) {
+      this.end(call, err)
+      return
     }
     // before its first chunk a worker may be thinking (a long prompt); liveness covers its death
     this.stalls.watch(call)
@@ -306,8 +187,7 @@ export class Requester {
   private onError (call: Call, frame: Frame, peer: string): void {
     const err = errorFromWire(frame.code, frame.message, (frame.flags & FLAG_RETRYABLE) !== 0, peer)
     if (!isFinal(err) && call.init.pinned == null) {
-      call.lastError = err
-      this.failover(call, err.name, false)
+      this.failover(call, err.name, false, err)
       return
     }
     this.end(call, err)
@@ -315,53 +195,38 @@ export class Requester {
 
   private onOffer (frame: Frame, channel: TaskChannel, call: Call | undefined): void {
     const peer = channel.remotePeer
-    if (call == null || !call.claiming || call.tried.has(peer) || frame.service !== call.service) {
+    if (call == null || !call.claiming || call.tried(peer) || frame.service !== call.service) {
       // taken already, or not ours: let the worker free its reserved slot
       channel.send({ kind: KIND_CANCEL, task: frame.task })
       return
     }
-    call.claiming = false
+    call.closeClaim()
     this.init.table.learnWorker(peer, call.service, frame.capacity, frame.load)
-    void this.send(call, peer)
+    void this.dispatcher.send(call, peer)
   }
 
   private claim (call: Call): void {
-    if (call.claiming || call.settled) {
+    if (!call.openClaim()) {
       return
     }
-    call.claiming = true
-    let round = 0
-    const announce = (): void => {
-      if (!call.claiming || call.settled) {
-        return
-      }
-      if (round++ >= this.init.claimRounds) {
-        call.claiming = false
-        this.end(call, call.lastError ?? new NoWorkersError(`no worker serves "${call.service}"`))
-        return
-      }
-      this.init.publishClaim(call).catch(err => { this.init.log('claim for %s not published: %s', call.id, err.message) })
-      setTimeout(announce, this.init.claimRoundMs)
-    }
-    announce()
+    runClaim(call, this.init, () => {
+      this.end(call, call.lastError ?? new NoWorkersError(`no worker serves "${call.service}"`))
+    })
   }
 
   /** Abandons the current attempt and dispatches again elsewhere. */
-  private failover (call: Call, reason: string, cancel = true): void {
-    const peer = call.worker
-    if (peer == null || call.settled) {
+  private failover (call: Call, reason: string, cancel = true, err?: Error): void {
+    if (call.worker == null || call.settled) {
       return
     }
     if (cancel) {
       call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
     }
-    this.init.log('moving %s off %s: %s', call.id, peer, reason)
     this.stalls.unwatch(call)
     this.assignments.unassign(call)
-    call.tried.add(peer)
-    call.movedFrom = { peerId: peer, reason, since: call.dispatchedAt }
-    call.lastError ??= new NoWorkersError(`worker ${peer} failed: ${reason}`, { peerId: peer })
-    this.dispatch(call)
+    const peer = call.abandonAttempt(reason, err)
+    this.init.log('moving %s off %s: %s', call.id, peer, reason)
+    this.dispatcher.dispatch(call)
   }
 
   /** Ends a call with an error, telling its worker to stop. */
@@ -372,22 +237,19 @@ export class Requester {
     if (call.worker != null) {
       call.channel?.send({ kind: KIND_CANCEL, task: call.id, attempt: call.attempt })
     }
-    call.claiming = false
     this.finish(call, false)
     call.fail(err, forget ? this.forget(call) : undefined)
   }
 
   /** Forgets a finished call in the journal; the caller hears the outcome after. */
   private forget (call: Call): Promise<void> | undefined {
-    return this.journal == null || call.init.pinned != null ? undefined : this.journal.forget(call)
+    return call.journaled ? this.journal?.forget(call) : undefined
   }
 
   private finish (call: Call, ok: boolean): void {
     const peer = call.worker
     this.assignments.unassign(call)
     this.calls.delete(call.id)
-    clearTimeout(this.timers.get(call))
-    this.timers.delete(call)
     this.stalls.unwatch(call)
     this.init.emit('task:done', { taskId: call.id, service: call.service, attempt: call.attempt, peerId: peer ?? '', ok })
   }

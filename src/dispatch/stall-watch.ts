@@ -38,9 +38,9 @@ export class StallWatch {
     }
     const quietMs = Date.now() - call.lastActivityAt
     const timeoutMs = call.init.stallTimeoutMs
-    if (call.readerBehind || quietMs < timeoutMs) {
+    if (call.received.readerBehind || quietMs < timeoutMs) {
       // a reader that is behind holds the worker back: that is not a stall
-      this.arm(call, call.readerBehind ? timeoutMs : timeoutMs - quietMs)
+      this.arm(call, call.received.readerBehind ? timeoutMs : timeoutMs - quietMs)
       return
     }
     this.onStall(call)

@@ -34,6 +34,13 @@ export interface JournalRecord {
   worker?: string
 }
 
+/**
+ * Where a requester records its calls (pass one as `journal`). A record is
+ * durable once `add` resolves; a call is forgotten with `remove` before its
+ * caller hears the outcome, so after a crash `pending` holds exactly the
+ * calls nobody has answered. `datastoreJournal`, `memoryJournal`,
+ * `levelJournal` (Node) and `indexedDbJournal` (browser) implement it.
+ */
 export interface Journal {
   /** Records a task before it is dispatched. */
   add(record: JournalRecord): Promise<void>

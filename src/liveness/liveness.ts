@@ -8,12 +8,11 @@
  * cost nothing here; presence expiry covers them.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { sleep } from '../util/sleep.ts'
 import { KIND_PING, KIND_PONG } from '../wire/frame.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
-import type { Requester } from '../dispatch/requester.ts'
 import type { PeerTable } from '../presence/peer-table.ts'
-import type { WorkerRuntime } from '../worker/worker.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { Libp2p, Logger } from '@libp2p/interface'
 
@@ -22,8 +21,16 @@ export interface LivenessInit {
   log: Logger
   table: PeerTable
   channels: Channels
-  requester: Requester
-  worker: WorkerRuntime
+  /** Peers holding this node's tasks, to keep alive */
+  workers(): Iterable<string>
+  /** Peers with tasks running here, to watch */
+  requesters(): Iterable<string>
+  /** Tasks running or queued here, for pongs */
+  load(): number
+  /** A worker holding our tasks missed its keepalives */
+  onSilent(peer: string): void
+  /** A requester of tasks running here has been silent past `requesterTimeoutMs` */
+  onRequesterSilent(peer: string): void
   keepaliveIntervalMs: number
   suspectTimeoutMs: number
   deadTimeoutMs: number
@@ -121,7 +128,7 @@ export class Liveness {
   }
 
   onPing (frame: Frame, channel: TaskChannel): void {
-    channel.send({ kind: KIND_PONG, time: frame.time, load: this.init.worker.load })
+    channel.send({ kind: KIND_PONG, time: frame.time, load: this.init.load() })
   }
 
   onPong (frame: Frame, channel: TaskChannel): void {
@@ -144,8 +151,8 @@ export class Liveness {
   }
 
   private tick (now: number): void {
-    const { table, channels, requester, worker } = this.init
-    for (const peer of requester.workers()) {
+    const { table, channels } = this.init
+    for (const peer of this.init.workers()) {
       const contact = this.contact(peer, now)
       const channel = channels.existing(peer)
       if (channel != null && now - contact.lastPingAt >= this.init.keepaliveIntervalMs) {
@@ -153,18 +160,14 @@ export class Liveness {
       }
       if (contact.unansweredSince > 0 && now - contact.unansweredSince > this.init.suspectTimeoutMs) {
         this.init.log('no answer from %s for %d ms', peer, now - contact.unansweredSince)
-        table.suspect(peer)
-        // a peer outside the table (learned from a pinned call) still loses its tasks
-        if (table.get(peer) == null) {
-          requester.onWorkerDown(peer, 'silent')
-        }
+        this.init.onSilent(peer)
       }
     }
-    for (const peer of worker.requesters()) {
+    for (const peer of this.init.requesters()) {
       const contact = this.contact(peer, now)
       if (now - contact.heardAt > this.init.requesterTimeoutMs) {
         this.init.log('requester %s silent for %d ms, cancelling its tasks', peer, now - contact.heardAt)
-        worker.onRequesterGone(peer)
+        this.init.onRequesterSilent(peer)
       }
     }
     for (const peer of this.suspects) {
@@ -213,7 +216,7 @@ export class Liveness {
       const channel = await this.init.channels.get(peer, { signal: AbortSignal.timeout(this.init.deadTimeoutMs) })
       this.ping(channel, contact, Date.now())
       // the pong (or any frame) marks it alive through heard()
-      await new Promise(resolve => setTimeout(resolve, this.init.keepaliveIntervalMs))
+      await sleep(this.init.keepaliveIntervalMs)
     } catch (err: any) {
       const connected = this.init.libp2p.getConnections(peerIdFromString(peer)).length > 0
       if (!connected) {

@@ -3,11 +3,12 @@
  * libp2p key, so any peer can pass it on (table syncs) and every receiver
  * can check that the announced peer is the one who signed it.
  */
-import { peerIdFromMultihash } from '@libp2p/peer-id'
-import * as Digest from 'multiformats/hashes/digest'
 import { ANNOUNCEMENT_SIGNING_DOMAIN, MAX_ANNOUNCEMENT_BYTES } from '../constants.ts'
 import { ProtocolError } from '../errors.ts'
 import { Announcement, SignedAnnouncement } from '../wire/generated/presence.js'
+import { isName } from '../util/names.ts'
+import { peerIdFromBytes } from '../wire/peer-id.ts'
+import type { Message } from '@libp2p/gossipsub'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 export { Announcement, SignedAnnouncement }
@@ -31,15 +32,6 @@ export async function sealAnnouncement (key: PrivateKey, announcement: Partial<A
 export interface OpenedAnnouncement {
   peerId: PeerId
   announcement: Announcement
-}
-
-/** The peer id encoded as multihash bytes in announcements. */
-export function peerIdFromBytes (bytes: Uint8Array): PeerId {
-  try {
-    return peerIdFromMultihash(Digest.decode(bytes))
-  } catch (err) {
-    throw new ProtocolError('malformed peer id', { cause: err })
-  }
 }
 
 /**
@@ -84,7 +76,7 @@ export async function openSigned (signed: SignedAnnouncement, options: OpenOptio
   if (peerId.publicKey == null) {
     throw new ProtocolError('announced peer id does not embed its public key')
   }
-  if (announcement.services.some(s => s.models.length > 64 || s.name.length > 256)) {
+  if (announcement.services.some(s => s.models.length > 64 || !isName(s.name))) {
     throw new ProtocolError('announcement exceeds service limits')
   }
   if (options.signedBySender === true) {
@@ -101,4 +93,22 @@ export async function openSigned (signed: SignedAnnouncement, options: OpenOptio
     throw new ProtocolError('announcement signature does not match the announced peer', { peerId: peerId.toString() })
   }
   return { peerId, announcement }
+}
+
+/**
+ * A gossiped announcement, opened: undefined unless it is signed and
+ * describes its publisher (gossipsub checked that the publisher signed the
+ * bytes; all that is left is whom they describe).
+ */
+export async function openGossiped (msg: Message): Promise<OpenedAnnouncement | undefined> {
+  if (msg.type !== 'signed') {
+    return undefined
+  }
+  try {
+    const opened = await openAnnouncement(msg.data, { signedBySender: true })
+    // someone publishing an announcement of another peer is refused
+    return opened.peerId.equals(msg.from) ? opened : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -2,7 +2,7 @@
  * The public view of a peer-table record, as `MeshNode.peers()` returns it.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
+import { parseAddrs } from '../wire/addrs.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { PeerInfo } from '../types.ts'
 import type { PeerRecord } from './peer-table.ts'
@@ -29,10 +29,7 @@ export function peerInfo (record: PeerRecord, libp2p: Libp2p, channels: Channels
       models.add(model)
     }
   }
-  const addrs: string[] = []
-  for (const bytes of record.addrs) {
-    try { addrs.push(multiaddr(bytes).toString()) } catch {}
-  }
+  const addrs = parseAddrs(record.addrs).map(ma => ma.toString())
   return {
     peerId: record.peerId,
     state: record.state,

@@ -173,14 +173,14 @@ export class PeerTable {
   sampleRtt (peerId: string, rttMs: number): void {
     const record = this.peers.get(peerId)
     if (record != null) {
-      record.rttMs = record.rttMs == null ? rttMs : record.rttMs + (rttMs - record.rttMs) * EWMA_ALPHA
+      record.rttMs = ewma(record.rttMs, rttMs)
     }
   }
 
   sampleLatency (peerId: string, latencyMs: number): void {
     const record = this.peers.get(peerId)
     if (record != null) {
-      record.latencyMs = record.latencyMs == null ? latencyMs : record.latencyMs + (latencyMs - record.latencyMs) * EWMA_ALPHA
+      record.latencyMs = ewma(record.latencyMs, latencyMs)
     }
   }
 
@@ -211,23 +211,7 @@ export class PeerTable {
   }
 
   private create (peerId: string): PeerRecord {
-    const now = this.now()
-    const record: PeerRecord = {
-      peerId,
-      state: 'alive',
-      role: 'node',
-      services: new Map(),
-      addrs: [],
-      seq: 0n,
-      refreshMs: 0,
-      announcedAt: 0,
-      seenAt: now,
-      stateSince: now,
-      load: 0,
-      reportedAt: 0,
-      capacity: 0,
-      outstanding: 0
-    }
+    const record = newRecord(peerId, this.now())
     this.peers.set(peerId, record)
     this.init.onState(record, undefined)
     return record
@@ -288,20 +272,49 @@ export class PeerTable {
     if (this.peers.size < MAX_PEER_TABLE_SIZE) {
       return
     }
-    // drop the dead first, then whoever announced longest ago
-    let victim: PeerRecord | undefined
-    for (const record of this.peers.values()) {
-      if (record.outstanding > 0) {
-        continue
-      }
-      if (victim == null ||
-        (record.state === 'dead' && victim.state !== 'dead') ||
-        (record.state === victim.state && record.announcedAt < victim.announcedAt)) {
-        victim = record
-      }
-    }
+    const victim = evictionVictim(this.peers.values())
     if (victim != null) {
       this.remove(victim.peerId)
     }
   }
+}
+
+/** A moving average with weight EWMA_ALPHA on the new sample. */
+function ewma (average: number | undefined, sample: number): number {
+  return average == null ? sample : average + (sample - average) * EWMA_ALPHA
+}
+
+function newRecord (peerId: string, now: number): PeerRecord {
+  return {
+    peerId,
+    state: 'alive',
+    role: 'node',
+    services: new Map(),
+    addrs: [],
+    seq: 0n,
+    refreshMs: 0,
+    announcedAt: 0,
+    seenAt: now,
+    stateSince: now,
+    load: 0,
+    reportedAt: 0,
+    capacity: 0,
+    outstanding: 0
+  }
+}
+
+/** The record a full table drops: the dead first, then whoever announced longest ago; never one holding our tasks. */
+function evictionVictim (records: Iterable<PeerRecord>): PeerRecord | undefined {
+  let victim: PeerRecord | undefined
+  for (const record of records) {
+    if (record.outstanding > 0) {
+      continue
+    }
+    if (victim == null ||
+      (record.state === 'dead' && victim.state !== 'dead') ||
+      (record.state === victim.state && record.announcedAt < victim.announcedAt)) {
+      victim = record
+    }
+  }
+  return victim
 }

@@ -8,28 +8,25 @@
  * once rather than one refresh later.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import { pbStream } from '@libp2p/utils'
 import {
-  MAX_GONE_PIGGYBACK, MAX_PRESENCE_TABLE_BYTES, PRESENCE_EXPIRY_INTERVALS, PRESENCE_PROTOCOL,
-  PRESENCE_STRETCH_PER_PEER_MS, PRESENCE_TOPIC
+  MAX_ANNOUNCED_ADDRS, PRESENCE_EXPIRY_INTERVALS, PRESENCE_PROTOCOL,
+  PRESENCE_STRETCH_PER_PEER_MS, PRESENCE_SWEEP_INTERVAL_MS, PRESENCE_SYNC_TIMEOUT_MS, PRESENCE_TOPIC
 } from '../constants.ts'
-import { PresenceTable } from '../wire/generated/presence.js'
-import { openAnnouncement, openSigned, peerIdFromBytes, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
+import { openGossiped, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
+import { GoneList } from './gone-list.ts'
+import { TableSync } from './table-sync.ts'
+import { parseAddrs } from '../wire/addrs.ts'
+import { peerIdFromBytes } from '../wire/peer-id.ts'
 import type { OpenedAnnouncement } from './announcement.ts'
 import type { PeerTable } from './peer-table.ts'
 import type { ServiceInfo } from '../wire/generated/presence.js'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
-import type { Libp2p, Logger, PeerId, PrivateKey, Stream } from '@libp2p/interface'
+import type { Libp2p, Logger, PeerId, PrivateKey } from '@libp2p/interface'
 
-/** Table entries handed out in one sync at most. */
-const MAX_SYNC_ENTRIES = 2_000
 /** Don't re-sync with peers more often than this once the table is populated. */
 const RESYNC_AFTER_MS = 30_000
 /** An announcement nobody received is sent again after this long. */
 const ANNOUNCE_RETRY_MS = 1_000
-/** How long a dead peer stays in gone lists. */
-const GONE_TTL_MS = 30_000
 /** How long a dead peer's tombstone stops stale announcements reviving it. */
 const TOMBSTONE_MS = 5 * 60_000
 
@@ -51,11 +48,12 @@ export class Presence {
   private readonly init: PresenceInit
   private readonly selfId: string
   private readonly verified = new WeakMap<Uint8Array, OpenedAnnouncement>()
-  private readonly gone = new Map<string, number>()
+  private readonly gone = new GoneList()
   private refreshTimer?: ReturnType<typeof setTimeout>
   private soonTimer?: ReturnType<typeof setTimeout>
   private retryTimer?: ReturnType<typeof setTimeout>
-  private lastSyncAt = 0
+  private sweepTimer?: ReturnType<typeof setInterval>
+  private readonly tableSync: TableSync
   private seq = 0n
   /** The addresses of the last announcement, to tell when they change */
   private announcedAddrs = ''
@@ -64,21 +62,34 @@ export class Presence {
   constructor (init: PresenceInit) {
     this.init = init
     this.selfId = init.libp2p.peerId.toString()
+    this.tableSync = new TableSync({
+      ...init,
+      ownEntry: async () => SignedAnnouncement.decode(await this.seal(false)),
+      apply: (opened, signed) => { this.apply(opened, signed) }
+    })
   }
 
   async start (): Promise<void> {
     this.running = true
     const { pubsub, libp2p } = this.init
-    pubsub.topicValidators.set(PRESENCE_TOPIC, async (_peer, msg) => this.validate(msg))
+    pubsub.topicValidators.set(PRESENCE_TOPIC, async (_peer, msg) => {
+      const opened = await openGossiped(msg)
+      if (opened == null) {
+        return 'reject' as any
+      }
+      this.verified.set(msg.data, opened)
+      return 'accept' as any
+    })
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(PRESENCE_TOPIC)
-    await libp2p.handle(PRESENCE_PROTOCOL, async (stream) => { await this.serveSync(stream) }, {
+    await libp2p.handle(PRESENCE_PROTOCOL, async (stream) => { await this.tableSync.serve(stream) }, {
       runOnLimitedConnection: true,
       maxInboundStreams: 8
     })
     libp2p.addEventListener('peer:identify', this.onIdentify)
     libp2p.addEventListener('self:peer:update', this.onSelfUpdate)
     this.scheduleRefresh(0)
+    this.sweepTimer = setInterval(() => { this.sweep(Date.now()) }, PRESENCE_SWEEP_INTERVAL_MS)
   }
 
   /** Says goodbye, so others mark this peer dead at once rather than suspect it. */
@@ -87,6 +98,7 @@ export class Presence {
     clearTimeout(this.refreshTimer)
     clearTimeout(this.soonTimer)
     clearTimeout(this.retryTimer)
+    clearInterval(this.sweepTimer)
     const { pubsub, libp2p } = this.init
     libp2p.removeEventListener('peer:identify', this.onIdentify)
     libp2p.removeEventListener('self:peer:update', this.onSelfUpdate)
@@ -114,28 +126,13 @@ export class Presence {
    * and announces soon: the few peers that witness a death tell the rest.
    */
   markGone (peerId: string): void {
-    this.gone.delete(peerId)
-    this.gone.set(peerId, Date.now())
-    while (this.gone.size > MAX_GONE_PIGGYBACK) {
-      this.gone.delete(this.gone.keys().next().value as string)
-    }
+    this.gone.add(peerId)
     this.announceSoon()
   }
 
   /** Pulls the whole table of a peer, sending ours along. */
   async sync (peerId: PeerId, signal?: AbortSignal): Promise<void> {
-    this.lastSyncAt = Date.now()
-    const stream = await this.init.libp2p.dialProtocol(peerId, PRESENCE_PROTOCOL, { signal, runOnLimitedConnection: true })
-    try {
-      const pb = pbStream(stream, { maxDataLength: MAX_PRESENCE_TABLE_BYTES })
-      await pb.write({ entries: [await this.ownEntry()] }, PresenceTable, { signal })
-      const table = await pb.read(PresenceTable, { signal, limits: { entries: MAX_SYNC_ENTRIES } })
-      await stream.close({ signal })
-      await this.applyAll(table.entries)
-    } catch (err: any) {
-      stream.abort(err)
-      throw err
-    }
+    await this.tableSync.sync(peerId, signal)
   }
 
   /** Marks peers whose announcements have expired as suspect; forgets old tombstones. */
@@ -154,11 +151,7 @@ export class Presence {
         table.suspect(record.peerId)
       }
     }
-    for (const [peer, at] of this.gone) {
-      if (now - at > GONE_TTL_MS) {
-        this.gone.delete(peer)
-      }
-    }
+    this.gone.expire(now)
   }
 
   /** The current refresh interval: slower as the table grows. */
@@ -172,10 +165,10 @@ export class Presence {
       return
     }
     const populated = this.init.table.size > 1
-    if (populated && Date.now() - this.lastSyncAt < RESYNC_AFTER_MS) {
+    if (populated && Date.now() - this.tableSync.lastSyncAt < RESYNC_AFTER_MS) {
       return
     }
-    this.sync(peerId, AbortSignal.timeout(10_000)).catch(err => {
+    this.sync(peerId, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS)).catch(err => {
       this.init.log('presence sync with %p failed: %s', peerId, err.message)
     })
   }
@@ -192,11 +185,11 @@ export class Presence {
   }
 
   private addrsKey (): string {
-    return this.init.libp2p.getMultiaddrs().slice(0, 16).map(ma => ma.toString()).join(' ')
+    return this.init.libp2p.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS).map(ma => ma.toString()).join(' ')
   }
 
   private currentAddrs (): Array<Uint8Array<ArrayBuffer>> {
-    const addrs = this.init.libp2p.getMultiaddrs().slice(0, 16)
+    const addrs = this.init.libp2p.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS)
     this.announcedAddrs = addrs.map(ma => ma.toString()).join(' ')
     return addrs.map(ma => ma.bytes as Uint8Array<ArrayBuffer>)
   }
@@ -212,59 +205,6 @@ export class Presence {
     }
   }
 
-  private async validate (msg: Message): Promise<any> {
-    if (msg.type !== 'signed') {
-      return 'reject'
-    }
-    try {
-      // gossipsub checked that msg.from signed these bytes; all that is left is who they describe
-      const opened = await openAnnouncement(msg.data, { signedBySender: true })
-      if (!opened.peerId.equals(msg.from)) {
-        // someone publishing an announcement of another peer
-        return 'reject'
-      }
-      this.verified.set(msg.data, opened)
-      return 'accept'
-    } catch {
-      return 'reject'
-    }
-  }
-
-  private async serveSync (stream: Stream): Promise<void> {
-    try {
-      const pb = pbStream(stream, { maxDataLength: MAX_PRESENCE_TABLE_BYTES })
-      const theirs = await pb.read(PresenceTable, { signal: AbortSignal.timeout(10_000), limits: { entries: 1 } })
-      await this.applyAll(theirs.entries)
-      const entries = [await this.ownEntry()]
-      for (const record of this.init.table.all()) {
-        if (record.state !== 'dead' && record.signed != null && entries.length < MAX_SYNC_ENTRIES) {
-          entries.push(SignedAnnouncement.decode(record.signed))
-        }
-      }
-      await pb.write({ entries }, PresenceTable)
-      await stream.close()
-    } catch (err: any) {
-      this.init.log('serving a presence sync failed: %s', err.message)
-      stream.abort(err)
-    }
-  }
-
-  private async applyAll (entries: SignedAnnouncement[]): Promise<void> {
-    for (const entry of entries) {
-      try {
-        // most of a table is what this peer already has: skip those before checking signatures
-        const { peerId, announcement } = await openSigned(entry, { signedBySender: true })
-        const known = this.init.table.get(peerId.toString())
-        if (known != null && known.seq >= announcement.seq) {
-          continue
-        }
-        this.apply(await openSigned(entry), SignedAnnouncement.encode(entry))
-      } catch (err: any) {
-        this.init.log('dropping a bad table entry: %s', err.message)
-      }
-    }
-  }
-
   private apply (opened: OpenedAnnouncement, signed: Uint8Array): void {
     const id = opened.peerId.toString()
     if (id === this.selfId) {
@@ -275,11 +215,7 @@ export class Presence {
       return
     }
     if (announcement.addrs.length > 0) {
-      const multiaddrs = []
-      for (const bytes of announcement.addrs) {
-        try { multiaddrs.push(multiaddr(bytes)) } catch {}
-      }
-      this.init.libp2p.peerStore.merge(opened.peerId, { multiaddrs }).catch(() => {})
+      this.init.libp2p.peerStore.merge(opened.peerId, { multiaddrs: parseAddrs(announcement.addrs) }).catch(() => {})
     }
     for (const gone of announcement.gone) {
       this.onGoneReport(gone)
@@ -336,10 +272,6 @@ export class Presence {
     }, delayMs)
   }
 
-  private async ownEntry (): Promise<SignedAnnouncement> {
-    return SignedAnnouncement.decode(await this.seal(false))
-  }
-
   private async seal (leaving: boolean): Promise<Uint8Array> {
     const { libp2p } = this.init
     // strictly increasing even when called twice in one millisecond
@@ -351,7 +283,7 @@ export class Presence {
       services: this.init.services(),
       addrs: this.currentAddrs(),
       refreshMs: Math.round(this.interval()),
-      gone: [...this.gone.keys()].map(id => peerIdFromString(id).toMultihash().bytes),
+      gone: [...this.gone.ids()].map(id => peerIdFromString(id).toMultihash().bytes),
       leaving,
       role: this.init.role
     })

@@ -3,7 +3,9 @@
  * gossipsub as `meshwork/1/app/<topic>` with the payload codec.
  */
 import { APP_TOPIC_PREFIX } from '../constants.ts'
-import { InvalidArgumentError } from '../errors.ts'
+import { AbortError, InvalidArgumentError } from '../errors.ts'
+import { abortable } from '../util/abortable.ts'
+import { checkName } from '../util/names.ts'
 import { decodePayload, encodePayload } from '../wire/payload.ts'
 import { appValidator, MAX_APP_MESSAGE_BYTES } from './validators.ts'
 import type { PeerPenalties } from '../security/penalties.ts'
@@ -25,8 +27,12 @@ export class AppTopics {
     pubsub.addEventListener('message', this.onMessage)
   }
 
-  async publish (topic: string, data: unknown): Promise<void> {
+  /** Publishes `data` on `topic`; rejects with AbortError once `options.signal` aborts. */
+  async publish (topic: string, data: unknown, options: { signal?: AbortSignal } = {}): Promise<void> {
     checkTopic(topic)
+    if (options.signal?.aborted === true) {
+      throw new AbortError('the publish was aborted')
+    }
     const { data: bytes, codec } = encodePayload(data)
     if (bytes.byteLength + 1 > MAX_APP_MESSAGE_BYTES) {
       throw new InvalidArgumentError(`a published message is at most ${MAX_APP_MESSAGE_BYTES} bytes`)
@@ -35,7 +41,7 @@ export class AppTopics {
     const message = new Uint8Array(bytes.byteLength + 1)
     message[0] = codec
     message.set(bytes, 1)
-    await this.pubsub.publish(APP_TOPIC_PREFIX + topic, message)
+    await abortable(this.pubsub.publish(APP_TOPIC_PREFIX + topic, message), options.signal)
   }
 
   subscribe (topic: string, handler: TopicHandler): () => void {
@@ -95,7 +101,5 @@ export class AppTopics {
 }
 
 function checkTopic (topic: string): void {
-  if (typeof topic !== 'string' || topic.length === 0 || topic.length > 256) {
-    throw new InvalidArgumentError('a topic is a non-empty string of at most 256 characters')
-  }
+  checkName(topic, 'a topic')
 }

@@ -13,7 +13,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { AccessDeniedError, InvalidArgumentError } from '../errors.ts'
-import { peerIdFromBytes } from '../presence/announcement.ts'
+import { peerIdFromBytes } from '../wire/peer-id.ts'
 import { Capability, SignedCapability } from './generated/capability.js'
 import type { PrivateKey } from '@libp2p/interface'
 

@@ -6,12 +6,29 @@
  */
 import { RateLimitedError } from '../errors.ts'
 
+/**
+ * Per-peer limits on the tasks a worker accepts (pass as `limits`): a peer
+ * past them is refused with RateLimitedError, retryable, so its calls move
+ * to other workers rather than crowd out everyone else's.
+ */
 export interface PeerLimitsInit {
-  /** Tasks one peer may have running or queued here. Default 1024 */
+  /**
+   * Tasks one peer may have running or queued here
+   *
+   * @default 1024
+   */
   maxTasksPerPeer?: number
-  /** Tasks one peer may start per second, sustained. Default 50,000 */
+  /**
+   * Tasks one peer may start per second, sustained (a token bucket)
+   *
+   * @default 50000
+   */
   maxRatePerPeer?: number
-  /** Tasks one peer may start in a burst. Default: one second's rate */
+  /**
+   * Tasks one peer may start in a burst
+   *
+   * @default maxRatePerPeer (one second's worth)
+   */
   burstPerPeer?: number
 }
 

@@ -7,9 +7,13 @@
  * await sleep(20, ctx.signal) // a model's pause between tokens
  * ```
  */
-export async function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted()
+export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted()
   if (ms <= 0) {
+    return
+  }
+  if (signal == null) {
+    await new Promise<void>(resolve => { setTimeout(resolve, ms) })
     return
   }
   await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@
  */
 import { atEndOfTurn, hasEndOfTurn } from '../util/end-of-turn.ts'
 import { KIND_CHUNK } from '../wire/frame.ts'
-import type { RunningTask } from './worker.ts'
+import type { RunningTask } from './running-task.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 
 /** Bytes of chunk payloads one frame carries at most (well under any frame limit). */

@@ -4,12 +4,13 @@
  * is sent once the task was aborted (cancelled, superseded, or its
  * requester gone): the requester has moved on.
  */
-import { FLAG_RETRYABLE, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
+import { errorFrame } from '../wire/error-frame.ts'
+import { KIND_RESULT } from '../wire/frame.ts'
 import { decodePayload, encodePayload } from '../wire/payload.ts'
 import { streamReply } from './stream-reply.ts'
 import type { CachedResult } from './result-cache.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
-import type { RunningTask } from './worker.ts'
+import type { RunningTask } from './running-task.ts'
 import type { HandlerContext } from '../types.ts'
 
 /** How the runner reports back to the runtime. */
@@ -65,16 +66,7 @@ export async function runTask (task: RunningTask, load: () => number, maxKeptByt
     const retryable = err?.retryable === true
     const code = typeof err?.code === 'string' ? err.code : (err?.name ?? 'Error')
     const message = String(err?.message ?? err)
-    task.channel.send({
-      kind: KIND_ERROR,
-      task: task.id,
-      attempt: task.attempt,
-      code,
-      message,
-      flags: retryable ? FLAG_RETRYABLE : 0,
-      load: load() - 1,
-      capacity: slot.concurrency
-    })
+    task.channel.send(errorFrame({ task: task.id, attempt: task.attempt, code, message, retryable, load: load() - 1, capacity: slot.concurrency }))
     return { ok: false, cache: retryable ? undefined : { error: { code, message } } }
   }
 }

@@ -8,7 +8,7 @@
 import { AbortError } from '../errors.ts'
 import { encodePayload } from '../wire/payload.ts'
 import { ChunkBatcher } from './chunk-batcher.ts'
-import type { RunningTask } from './worker.ts'
+import type { RunningTask } from './running-task.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 
 /**

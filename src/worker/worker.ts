@@ -4,50 +4,21 @@
  * bounded queue; past that the requester gets a RateLimitedError and moves
  * the task elsewhere. Streaming replies are paced by the requester's credit.
  */
-import { DEFAULT_CONCURRENCY, DEFAULT_QUEUE_PER_SLOT, OFFER_RESERVATION_MS } from '../constants.ts'
-import { InvalidArgumentError, NoWorkersError, ProtocolError, RateLimitedError } from '../errors.ts'
-import { accessCheck } from '../security/access.ts'
+import { NoWorkersError, ProtocolError, RateLimitedError } from '../errors.ts'
 import { PeerLimits } from '../security/limits.ts'
-import { Fifo } from '../util/fifo.ts'
-import { FLAG_JOURNALED, FLAG_RETRYABLE, FLAG_STREAM, KIND_CHUNK, KIND_ERROR, KIND_RESULT } from '../wire/frame.ts'
+import { errorFrame } from '../wire/error-frame.ts'
+import { FLAG_JOURNALED, FLAG_STREAM } from '../wire/frame.ts'
+import { replay } from './replay.ts'
 import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
-import type { AccessCheck } from '../security/access.ts'
+import { taskKey } from './running-task.ts'
+import { createSlot, reserveSlot } from './service-slot.ts'
 import type { PeerLimitsInit } from '../security/limits.ts'
-import type { CachedResult } from './result-cache.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
+import type { RunningTask, ServiceSlot } from './running-task.ts'
 import type { Handler, ServeOptions, TaskEvent } from '../types.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { Logger } from '@libp2p/interface'
-
-export interface ServiceSlot {
-  name: string
-  handler: Handler
-  concurrency: number
-  maxQueue: number
-  resume: 'replay' | 'continue'
-  models: string[]
-  access?: AccessCheck
-  running: number
-  queue: Fifo<RunningTask>
-  /** Offers made and not yet taken up, with their expiry */
-  reservations: Map<string, number>
-}
-
-export interface RunningTask {
-  key: string
-  id: string
-  attempt: number
-  requester: string
-  channel: TaskChannel
-  slot: ServiceSlot
-  frame: Frame
-  streaming: boolean
-  credits: number
-  wakeWriter?: () => void
-  controller: AbortController
-  state: 'queued' | 'running'
-}
 
 export interface WorkerInit {
   log: Logger
@@ -70,30 +41,9 @@ export class WorkerRuntime {
   }
 
   serve (name: string, handler: Handler, options: ServeOptions = {}): void {
-    if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
-      throw new InvalidArgumentError('a service name is a non-empty string of at most 256 characters')
-    }
-    if (typeof handler !== 'function') {
-      throw new InvalidArgumentError('a handler is a function')
-    }
-    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new InvalidArgumentError('concurrency is a positive integer')
-    }
-    const access = options.access != null ? accessCheck(options.access) : undefined
+    const slot = createSlot(name, handler, options)
     this.unserve(name, false)
-    this.services.set(name, {
-      name,
-      handler,
-      concurrency,
-      maxQueue: options.maxQueue ?? concurrency * DEFAULT_QUEUE_PER_SLOT,
-      resume: options.resume ?? 'replay',
-      models: options.models ?? [],
-      access,
-      running: 0,
-      queue: new Fifo(),
-      reservations: new Map()
-    })
+    this.services.set(name, slot)
     this.init.onServicesChanged()
   }
 
@@ -134,10 +84,10 @@ export class WorkerRuntime {
       this.refuse(channel, frame, new NoWorkersError(`this peer does not serve "${frame.service}"`), true)
       return
     }
-    const key = `${requester}/${frame.task}`
+    const key = taskKey(requester, frame.task)
     const cached = this.results.get(key)
     if (cached != null) {
-      this.replay(channel, frame, cached)
+      replay(channel, frame, cached, this.load)
       return
     }
     const existing = this.tasks.get(key)
@@ -199,25 +149,8 @@ export class WorkerRuntime {
     }
   }
 
-  private replay (channel: TaskChannel, frame: Frame, cached: CachedResult): void {
-    if (cached.chunks != null) {
-      // a finished stream, from the chunk the caller needs next (bounded by the cache's entry size)
-      for (let seq = frame.seq; seq < cached.chunks.length; seq++) {
-        const chunk = cached.chunks[seq]
-        channel.send({ kind: KIND_CHUNK, task: frame.task, attempt: frame.attempt, seq, payload: chunk.data, codec: chunk.codec, load: this.load })
-      }
-      channel.send({ kind: KIND_RESULT, task: frame.task, attempt: frame.attempt, load: this.load })
-      return
-    }
-    if (cached.error != null) {
-      channel.send({ kind: KIND_ERROR, task: frame.task, attempt: frame.attempt, code: cached.error.code, message: cached.error.message, load: this.load })
-      return
-    }
-    channel.send({ kind: KIND_RESULT, task: frame.task, attempt: frame.attempt, payload: cached.payload, codec: cached.codec, load: this.load })
-  }
-
   onCancel (frame: Frame, requester: string): void {
-    const key = `${requester}/${frame.task}`
+    const key = taskKey(requester, frame.task)
     const task = this.tasks.get(key)
     if (task != null && (frame.attempt === 0 || frame.attempt >= task.attempt)) {
       this.abort(task, new ProtocolError('cancelled by the requester'))
@@ -228,7 +161,7 @@ export class WorkerRuntime {
   }
 
   onCredit (frame: Frame, requester: string): void {
-    const task = this.tasks.get(`${requester}/${frame.task}`)
+    const task = this.tasks.get(taskKey(requester, frame.task))
     if (task == null || task.attempt !== frame.attempt) {
       return
     }
@@ -260,20 +193,7 @@ export class WorkerRuntime {
    */
   reserve (service: string, requester: string, taskId: string): boolean {
     const slot = this.services.get(service)
-    if (slot == null) {
-      return false
-    }
-    const now = Date.now()
-    for (const [key, expires] of slot.reservations) {
-      if (expires < now) {
-        slot.reservations.delete(key)
-      }
-    }
-    if (slot.running + slot.queue.length + slot.reservations.size >= slot.concurrency) {
-      return false
-    }
-    slot.reservations.set(`${requester}/${taskId}`, now + OFFER_RESERVATION_MS)
-    return true
+    return slot != null && reserveSlot(slot, taskKey(requester, taskId))
   }
 
   stop (): void {
@@ -304,15 +224,7 @@ export class WorkerRuntime {
   }
 
   private refuse (channel: TaskChannel, frame: Frame, err: Error, retryable: boolean, attempt = frame.attempt): void {
-    channel.send({
-      kind: KIND_ERROR,
-      task: frame.task,
-      attempt,
-      code: err.name,
-      message: err.message,
-      flags: retryable ? FLAG_RETRYABLE : 0,
-      load: this.load
-    })
+    channel.send(errorFrame({ task: frame.task, attempt, code: err.name, message: err.message, retryable, load: this.load }))
   }
 
   private async run (task: RunningTask): Promise<void> {

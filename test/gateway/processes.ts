@@ -13,7 +13,11 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { stopChild } from '../helpers/stop-child.ts'
 import type { ChildProcess } from 'node:child_process'
+
+/** A gateway or worker process gets this long to exit on SIGTERM. */
+const GATEWAY_STOP_GRACE_MS = 5_000
 
 const BIN = fileURLToPath(new URL('../../node/cli/bin.ts', import.meta.url))
 
@@ -73,16 +77,7 @@ export class Processes {
 
   /** Stops every process started: SIGTERM, then SIGKILL for any still running after a while. */
   async stop (): Promise<void> {
-    await Promise.all(this.all.map(async ({ child }) => {
-      if (child.exitCode != null || child.signalCode != null) {
-        return
-      }
-      const exited = new Promise(resolve => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => { child.kill('SIGKILL') }, 5_000)
-      await exited
-      clearTimeout(timer)
-    }))
+    await Promise.all(this.all.map(async ({ child }) => { await stopChild(child, GATEWAY_STOP_GRACE_MS) }))
   }
 }
 

@@ -6,7 +6,7 @@
 import { createMeshNode } from '../../index.ts'
 import { loadIdentity } from '../../identity.ts'
 import { bootstrapAddrs, format, integer, MDNS_USAGE, parse, parseInput, UsageError } from '../args.ts'
-import type { BalancerName } from '../../../src/dispatch/balancers.ts'
+import type { BalancerName } from '../../../src/types.ts'
 
 export const usage = `meshwork request --bootstrap ADDR SERVICE INPUT [--stream] [--timeout MS]
   INPUT           JSON (or any other text, sent as a string)

@@ -1,0 +1,121 @@
+/**
+ * The worker's side of broadcast claims (pull-based dispatch). A requester
+ * that knows no worker for a service, or is asked to, announces the task on
+ * `meshwork/1/svc/<service>` (see dispatch/claims.ts); workers with a free
+ * slot reserve it and offer over a direct task channel; the requester grants
+ * the task to the first offer (see Requester.onOffer). Busy workers stay
+ * silent.
+ */
+import { OFFER_DIAL_TIMEOUT_MS, SERVICE_TOPIC_PREFIX } from '../constants.ts'
+import { parseAddrs } from '../wire/addrs.ts'
+import { KIND_OFFER } from '../wire/frame.ts'
+import { Claim } from '../wire/generated/presence.js'
+import { claimValidator } from '../pubsub/validators.ts'
+import type { PeerPenalties } from '../security/penalties.ts'
+import type { Channels } from '../channel/channels.ts'
+import type { WorkerRuntime } from './worker.ts'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
+
+export interface OffersInit {
+  libp2p: Libp2p
+  pubsub: GossipSub
+  worker: WorkerRuntime
+  channels: Channels
+  log: Logger
+  penalties?: PeerPenalties
+}
+
+export class Offers {
+  private readonly init: OffersInit
+  private readonly selfId: string
+  private readonly served = new Set<string>()
+
+  constructor (init: OffersInit) {
+    this.init = init
+    this.selfId = init.libp2p.peerId.toString()
+  }
+
+  start (): void {
+    this.init.pubsub.addEventListener('message', this.onMessage)
+  }
+
+  stop (): void {
+    this.init.pubsub.removeEventListener('message', this.onMessage)
+    for (const service of this.served) {
+      this.leave(service)
+    }
+    this.served.clear()
+  }
+
+  /** Follows the topics of the services this node serves. */
+  servicesChanged (): void {
+    const now = new Set<string>()
+    for (const slot of this.init.worker.slots()) {
+      now.add(slot.name)
+    }
+    for (const service of now) {
+      if (!this.served.has(service)) {
+        this.served.add(service)
+        this.join(service)
+      }
+    }
+    for (const service of [...this.served]) {
+      if (!now.has(service)) {
+        this.served.delete(service)
+        this.leave(service)
+      }
+    }
+  }
+
+  private join (service: string): void {
+    const topic = SERVICE_TOPIC_PREFIX + service
+    this.init.pubsub.topicValidators.set(topic, claimValidator(this.init.penalties))
+    this.init.pubsub.subscribe(topic)
+  }
+
+  private leave (service: string): void {
+    const topic = SERVICE_TOPIC_PREFIX + service
+    this.init.pubsub.unsubscribe(topic)
+    this.init.pubsub.topicValidators.delete(topic)
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (!msg.topic.startsWith(SERVICE_TOPIC_PREFIX) || msg.type !== 'signed') {
+      return
+    }
+    const service = msg.topic.slice(SERVICE_TOPIC_PREFIX.length)
+    const requester = msg.from.toString()
+    if (requester === this.selfId || !this.served.has(service)) {
+      return
+    }
+    let claim: Claim
+    try {
+      claim = Claim.decode(msg.data, { limits: { addrs: 32 } })
+    } catch {
+      return
+    }
+    if (!this.init.worker.reserve(service, requester, claim.task)) {
+      return
+    }
+    void this.offer(msg.from, service, claim)
+  }
+
+  private async offer (requester: PeerId, service: string, claim: Claim): Promise<void> {
+    try {
+      await this.init.libp2p.peerStore.merge(requester, { multiaddrs: parseAddrs(claim.addrs) })
+      const channel = await this.init.channels.get(requester.toString(), { signal: AbortSignal.timeout(OFFER_DIAL_TIMEOUT_MS) })
+      const slot = [...this.init.worker.slots()].find(s => s.name === service)
+      channel.send({
+        kind: KIND_OFFER,
+        task: claim.task,
+        service,
+        load: this.init.worker.load,
+        capacity: slot?.concurrency ?? 1
+      })
+    } catch (err: any) {
+      this.init.log('could not offer %s to %p: %s', claim.task, requester, err.message)
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What the worker side holds for a service it serves and for each task it
+ * runs: shared by the runtime, the task runner and the stream writer.
+ */
+import type { TaskChannel } from '../channel/task-channel.ts'
+import type { AccessCheck } from '../security/access.ts'
+import type { Fifo } from '../util/fifo.ts'
+import type { Handler } from '../types.ts'
+import type { Frame } from '../wire/frame.ts'
+
+/** A served service: its handler, its limits, and the tasks waiting for it. */
+export interface ServiceSlot {
+  name: string
+  handler: Handler
+  concurrency: number
+  maxQueue: number
+  resume: 'replay' | 'continue'
+  models: string[]
+  access?: AccessCheck
+  running: number
+  queue: Fifo<RunningTask>
+  /** Offers made and not yet taken up, with their expiry */
+  reservations: Map<string, number>
+}
+
+/** One task this worker holds for a requester, queued or running. */
+export interface RunningTask {
+  /** {@link taskKey} of the requester and task id */
+  key: string
+  id: string
+  attempt: number
+  requester: string
+  channel: TaskChannel
+  slot: ServiceSlot
+  frame: Frame
+  streaming: boolean
+  credits: number
+  wakeWriter?: () => void
+  controller: AbortController
+  state: 'queued' | 'running'
+}
+
+/** The key of a requester's task on this worker. */
+export function taskKey (requester: string, task: string): string {
+  return `${requester}/${task}`
+}
