@@ -42,7 +42,7 @@ function observed (handler: (input: any, ctx: HandlerContext) => any): Handler {
     return handler
   }
   const report = (ev: string, input: unknown, ctx: HandlerContext, ok?: boolean): void => {
-    emit({ ev, i: taskIndex(input), task: ctx.taskId, req: ctx.requester, attempt: ctx.attempt, ok })
+    emit({ ev, i: taskIndex(input), task: ctx.taskId, req: ctx.requester, attempt: ctx.attempt, ok, at: Date.now() })
   }
   return (input, ctx) => {
     report('began', input, ctx)
