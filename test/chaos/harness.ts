@@ -77,8 +77,11 @@ export async function startChaosMesh (init: ChaosMeshInit): Promise<ChaosMesh> {
 /** One step of a fault schedule, `atMs` after the load started. */
 export interface Fault {
   atMs: number
-  /** A signal for the worker, or a function (a network fault) */
-  action: NodeJS.Signals | (() => Promise<void> | void)
+  /**
+   * A signal for the worker, or a function (a network fault); a function may
+   * resolve with the time (epoch ms) the fault took effect, if it waited for a moment
+   */
+  action: NodeJS.Signals | (() => Promise<number | void> | number | void)
   /** Index of the worker the signal goes to */
   worker?: number
   /** Workers a function fault cuts off (their deaths and reroutes are expected) */
@@ -152,11 +155,11 @@ export async function runLoad (mesh: ChaosMesh, options: LoadOptions, faults: Fa
       void (async () => {
         const worker = fault.worker != null ? mesh.workers[fault.worker] : undefined
         // from when the fault began: a network fault takes a moment to put in place
-        const began = Date.now()
+        let began = Date.now()
         if (typeof fault.action === 'string') {
           worker?.signal(fault.action)
         } else {
-          await fault.action()
+          began = (await fault.action()) ?? began
         }
         const now = began
         const touched = [worker, ...(fault.workers ?? []).map(k => mesh.workers[k])]

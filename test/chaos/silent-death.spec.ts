@@ -1,10 +1,11 @@
 /**
  * A silent death: a worker SIGSTOPped with tasks in flight keeps its TCP
  * connections open and says nothing. With the default heartbeat its tasks
- * must move within 3 s. It is woken (SIGCONT) while the moved tasks still
- * run on their new workers: it then finishes some of them and sends their
- * (now superseded) results, which the requester must discard — every moved
- * task is settled by its last attempt, once.
+ * must move within 3 s. It is stopped in the middle of a job's last step (a
+ * busy loop), and woken (SIGCONT) while the moved tasks still run on their
+ * new workers: it then finishes that job and sends its (now superseded)
+ * result before it reads the requester's cancel. The requester must discard
+ * it — every moved task is settled by its last attempt, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatSummary, runLoad, startChaosMesh } from './harness.ts'
@@ -15,9 +16,10 @@ import type { PeerEvent, PeerProcess } from './proc.ts'
 
 /** The bound the design sets for a silent death, default heartbeat (keepalive 500 ms, suspect 1.5 s) */
 const REROUTE_BOUND_MS = 3_000
-const STOP_AT_MS = 1_000
 /** Long enough that a moved job still runs on its new worker when the frozen one wakes */
 const WORK_MS = 1_000
+/** The frozen worker's busy loop, during which it is stopped */
+const SPIN_MS = 1_000
 /** The wake-up comes this long after the first task moved (all of a dead worker's tasks move at once) */
 const WAKE_AFTER_MOVE_MS = 200
 
@@ -25,7 +27,11 @@ describe('a worker SIGSTOPped under load', () => {
   let mesh: ChaosMesh
 
   beforeAll(async () => {
-    mesh = await startChaosMesh({ workers: 4, workerArgs: { concurrency: 32, workMs: WORK_MS, tokenDelayMs: 20 } })
+    mesh = await startChaosMesh({
+      workers: 4,
+      workerArgs: { concurrency: 32, workMs: WORK_MS, tokenDelayMs: 20 },
+      workerArgsAt: i => i === 0 ? { spinOnceMs: SPIN_MS } : {}
+    })
   }, 120_000)
 
   afterAll(async () => { await mesh?.stop() })
@@ -34,7 +40,10 @@ describe('a worker SIGSTOPped under load', () => {
     const frozen = mesh.workers[0]
     let requester: PeerProcess | undefined
     let wokenAt = Infinity
-    const wake = async (): Promise<void> => {
+    const freeze = async (): Promise<number> => {
+      await waitForEvent(frozen, e => e.ev === 'spinning', 30_000, 'the busy loop')
+      frozen.signal('SIGSTOP')
+      const stoppedAt = Date.now()
       try {
         await waitForEvent(requester!, e => e.ev === 'failover' && e.from === frozen.peerId, 2 * REROUTE_BOUND_MS, 'a task moved off the frozen worker')
         await new Promise(resolve => setTimeout(resolve, WAKE_AFTER_MOVE_MS))
@@ -42,15 +51,15 @@ describe('a worker SIGSTOPped under load', () => {
         wokenAt = Date.now()
         frozen.signal('SIGCONT')
       }
+      return stoppedAt
     }
     const summary = await runLoad(mesh, { tasks: size(500, 2_000), inFlight: 48, timeoutMs: 120_000, onRequester: r => { requester = r } }, [
-      { atMs: STOP_AT_MS, action: 'SIGSTOP', worker: 0 },
-      { atMs: STOP_AT_MS + 100, action: wake, name: 'SIGCONT worker 0 once its tasks moved' }
+      { atMs: 0, action: freeze, workers: [0], name: 'SIGSTOP worker 0 in a busy loop, SIGCONT once its tasks moved' }
     ])
     console.log(formatSummary('silent death: 1 of 4 workers SIGSTOPped, woken while its moved tasks still run', summary))
 
-    // positive control: after waking, the frozen worker finished moved tasks it had not heard were cancelled,
-    // so it sent their results
+    // positive control: after waking, the frozen worker finished the job it was stopped in (and maybe others)
+    // before it heard they were cancelled, so it sent their results
     const late = frozen.events.filter(e => e.ev === 'ran' && e.ok === true && e.at >= wokenAt && summary.movedTasks.has(e.task))
     // each moved task was settled by its last attempt: no earlier than that attempt's handler ended
     const settledEarly = [...summary.movedTasks].filter(task => settledBeforeLastAttempt(task, summary.requesterEvents, mesh.workers))
