@@ -80,7 +80,7 @@ async function runTask (spec: TaskSpec, started: () => void): Promise<void> {
 
 async function settleRecovered (task: RecoveredTask): Promise<void> {
   const i = taskIndex(task.input)
-  const spec = taskSpec(i, args.streamEvery)
+  const spec = taskSpec(i, args.streamEvery, args.only)
   const startedAt = Date.now()
   try {
     if (task.stream != null) {
