@@ -40,8 +40,9 @@ export interface RawChannel {
   stream: Stream
   /** Frames received, decoded */
   received: Frame[]
-  send(frame: FrameInit): void
-  sendBytes(bytes: Uint8Array): void
+  /** Writes a frame; false when the stream is no longer writable (nothing was sent) */
+  send(frame: FrameInit): boolean
+  sendBytes(bytes: Uint8Array): boolean
   /** Resolves when the stream closed or was reset */
   closed: Promise<void>
 }
@@ -80,15 +81,17 @@ export function rawChannel (stream: Stream): RawChannel {
     } catch {}
   })
   const closed = new Promise<void>(resolve => { stream.addEventListener('close', () => { resolve() }) })
-  const write = (bytes: Uint8Array): void => {
-    if (stream.status === 'open' && stream.writeStatus === 'writable') {
-      stream.send(bytes)
+  const write = (bytes: Uint8Array): boolean => {
+    if (stream.status !== 'open' || stream.writeStatus !== 'writable') {
+      return false
     }
+    stream.send(bytes)
+    return true
   }
   return {
     stream,
     received,
-    send: (frame) => { write(encodeFrame(frame)) },
+    send: (frame) => write(encodeFrame(frame)),
     sendBytes: write,
     closed
   }

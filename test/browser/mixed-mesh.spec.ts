@@ -1,11 +1,13 @@
 /**
  * A mixed mesh: a Node worker started with `meshwork worker` and a browser
  * tab serve the same service; a tab and the `meshwork request` command
- * each reach both kinds of worker.
+ * each reach both kinds of worker. A tab's task to the Node worker travels
+ * on a direct WebRTC link between them, not through the relay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TASK_PROTOCOL } from '../../src/constants.ts'
 import { generate } from '../../src/models/demo-llm.ts'
-import { answer, ask, buildAndServeDemo, launchChromium, openTab, runCli, runCliToEnd, seesWorker } from './helpers.ts'
+import { answer, ask, buildAndServeDemo, connectionsTo, launchChromium, linkTo, openTab, runCli, runCliToEnd, seesWorker } from './helpers.ts'
 import type { CliProcess, DemoSite, Tab } from './helpers.ts'
 import type { Browser } from 'playwright-core'
 
@@ -42,13 +44,19 @@ describe('Node and browser workers in one mesh', () => {
     await relay?.stop()
   })
 
-  it('a tab gets answers from the Node worker and from the browser worker', async () => {
+  it('a tab gets answers from the Node worker (over direct WebRTC) and from the browser worker', async () => {
     const toNode = 'a question for a node'
     await ask(asker, toNode, TOKENS, worker.peerId)
     const fromNode = await answer(asker)
     expect(fromNode, fromNode.shown).toMatchObject({ state: 'done', worker: worker.peerId })
     expect(fromNode.text).toBe(generate(toNode, TOKENS).join(''))
     expect(fromNode.shown).toContain('(node)')
+    // node to tab: the task rode a direct WebRTC connection, not the relayed one
+    await expect.poll(async () => linkTo(asker, worker.peerId), { timeout: 20_000 }).toBe('webrtc')
+    const carrying = (await connectionsTo(asker, worker.peerId)).filter(l => l.protocols.includes(TASK_PROTOCOL))
+    expect(carrying).toHaveLength(1)
+    expect(carrying[0].limited).toBe(false)
+    expect(carrying[0].addr).toMatch(/\/webrtc(\/|$)/)
 
     const toTab = 'a question for a tab'
     await ask(asker, toTab, TOKENS, server.peerId)

@@ -40,6 +40,7 @@ describe(`${DURATION_MS / 1000} s of load with every core saturated`, () => {
     expect(summary.falseDeaths).toEqual([])
     expect(summary.lost).toBe(0)
     expect(summary.twice).toBe(0)
+    expect(summary.extraRuns).toBe(0)
     expect(summary.wrong).toBe(0)
     expect(summary.sent).toBeGreaterThan(0)
   }, DURATION_MS + 180_000)

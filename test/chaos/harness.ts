@@ -77,8 +77,11 @@ export async function startChaosMesh (init: ChaosMeshInit): Promise<ChaosMesh> {
 /** One step of a fault schedule, `atMs` after the load started. */
 export interface Fault {
   atMs: number
-  /** A signal for the worker, or a function (a network fault) */
-  action: NodeJS.Signals | (() => Promise<void> | void)
+  /**
+   * A signal for the worker, or a function (a network fault); a function may
+   * resolve with the time (epoch ms) the fault took effect, if it waited for a moment
+   */
+  action: NodeJS.Signals | (() => Promise<number | void> | number | void)
   /** Index of the worker the signal goes to */
   worker?: number
   /** Workers a function fault cuts off (their deaths and reroutes are expected) */
@@ -95,8 +98,13 @@ export interface LoadSummary {
   lost: number
   /** Tasks whose answer was wrong (a token twice, missing, or out of order) */
   wrong: number
-  /** Tasks that resolved more than once */
+  /**
+   * Tasks the requester's node settled more than once (`task:done`), or whose
+   * outcome the application was handed more than once
+   */
   twice: number
+  /** Handler runs on the workers beyond the dispatches the requester made (a task run twice for one dispatch) */
+  extraRuns: number
   errors: Record<string, number>
   reroutes: number
   /** Time from the fault to each reroute off a faulted worker */
@@ -147,11 +155,11 @@ export async function runLoad (mesh: ChaosMesh, options: LoadOptions, faults: Fa
       void (async () => {
         const worker = fault.worker != null ? mesh.workers[fault.worker] : undefined
         // from when the fault began: a network fault takes a moment to put in place
-        const began = Date.now()
+        let began = Date.now()
         if (typeof fault.action === 'string') {
           worker?.signal(fault.action)
         } else {
-          await fault.action()
+          began = (await fault.action()) ?? began
         }
         const now = began
         const touched = [worker, ...(fault.workers ?? []).map(k => mesh.workers[k])]
@@ -175,6 +183,8 @@ function summarise (requester: PeerProcess, mesh: ChaosMesh, start: PeerEvent, e
   const outs = requester.events.filter(e => e.ev === 'out')
   return {
     ...countOutcomes(outs, end.sent),
+    twice: countTwice(requester.events),
+    extraRuns: countExtraRuns(requester.events, mesh.workers, requester.peerId),
     ...countReroutes(requester.events, faultedAt),
     ...countFalseAlarms([requester, mesh.relay, ...mesh.workers], faultedAt, { peerId: requester.peerId, at: end.at }, start.at),
     ranTwice: countRanTwice(mesh.workers, requester.peerId),
@@ -186,8 +196,8 @@ function summarise (requester: PeerProcess, mesh: ChaosMesh, start: PeerEvent, e
   }
 }
 
-/** Counts outcomes per task: right once, wrong, failed, never, or more than once. */
-export function countOutcomes (outs: PeerEvent[], sent: number): Pick<LoadSummary, 'sent' | 'completed' | 'lost' | 'wrong' | 'twice' | 'errors'> {
+/** Counts outcomes per task (by its first): right, wrong, failed, or never. */
+export function countOutcomes (outs: PeerEvent[], sent: number): Pick<LoadSummary, 'sent' | 'completed' | 'lost' | 'wrong' | 'errors'> {
   const byTask = new Map<number, PeerEvent[]>()
   for (const out of outs) {
     byTask.set(out.i, [...(byTask.get(out.i) ?? []), out])
@@ -195,11 +205,7 @@ export function countOutcomes (outs: PeerEvent[], sent: number): Pick<LoadSummar
   const errors: Record<string, number> = {}
   let completed = 0
   let wrong = 0
-  let twice = 0
   for (const list of byTask.values()) {
-    if (list.length > 1) {
-      twice++
-    }
     const first = list[0]
     if (!first.ok) {
       errors[first.err] = (errors[first.err] ?? 0) + 1
@@ -209,7 +215,7 @@ export function countOutcomes (outs: PeerEvent[], sent: number): Pick<LoadSummar
       wrong++
     }
   }
-  return { sent, completed, lost: sent - completed - wrong, wrong, twice, errors }
+  return { sent, completed, lost: sent - completed - wrong, wrong, errors }
 }
 
 function countReroutes (events: PeerEvent[], faultedAt: Map<string, number>): Pick<LoadSummary, 'reroutes' | 'rerouteMs' | 'movedTasks'> {
@@ -249,6 +255,46 @@ function countFalseAlarms (observers: PeerProcess[], faultedAt: Map<string, numb
   return { falseDeaths, falseSuspects }
 }
 
+/**
+ * Tasks delivered more than once: settled twice by the requester's node
+ * (`done` events, by task id), or handed to the application twice (`out`
+ * events, by task number).
+ */
+export function countTwice (events: PeerEvent[]): number {
+  const over = (key: (e: PeerEvent) => string | number, ev: string): number => {
+    const seen = new Map<string | number, number>()
+    for (const e of events) {
+      if (e.ev === ev) {
+        seen.set(key(e), (seen.get(key(e)) ?? 0) + 1)
+      }
+    }
+    return [...seen.values()].filter(n => n > 1).length
+  }
+  return over(e => e.task, 'done') + over(e => e.i, 'out')
+}
+
+/**
+ * Tasks of `requester` whose handler began on the workers more often than
+ * the requester dispatched them: work nobody asked for.
+ */
+export function countExtraRuns (requesterEvents: PeerEvent[], workers: PeerProcess[], requester: string): number {
+  const dispatches = new Map<string, number>()
+  for (const e of requesterEvents) {
+    if (e.ev === 'dispatch') {
+      dispatches.set(e.task, (dispatches.get(e.task) ?? 0) + 1)
+    }
+  }
+  const runs = new Map<string, number>()
+  for (const worker of workers) {
+    for (const e of worker.events) {
+      if (e.ev === 'began' && e.req === requester) {
+        runs.set(e.task, (runs.get(e.task) ?? 0) + 1)
+      }
+    }
+  }
+  return [...runs].filter(([task, n]) => n > (dispatches.get(task) ?? 0)).length
+}
+
 /** Tasks (by requester and id) whose handler ran to completion more than once; of one requester, if given. */
 export function countRanTwice (workers: PeerProcess[], requester?: string): number {
   const runs = new Map<string, number>()
@@ -270,7 +316,7 @@ export function formatSummary (title: string, s: LoadSummary): string {
     `== ${title} ==`,
     `tasks sent ${s.sent}, completed ${s.completed}, lost ${s.lost}, delivered twice ${s.twice}, wrong content ${s.wrong} (errors: ${errors})`,
     `reroutes ${s.reroutes}; off faulted workers ${s.rerouteMs.count}: p50 ${fmt(s.rerouteMs.p50)} ms, p99 ${fmt(s.rerouteMs.p99)} ms, max ${fmt(s.rerouteMs.max)} ms after the fault`,
-    `false deaths ${s.falseDeaths.length}, false suspects ${s.falseSuspects}, handlers completed on two workers ${s.ranTwice}`,
+    `false deaths ${s.falseDeaths.length}, false suspects ${s.falseSuspects}, handlers completed on two workers ${s.ranTwice}, runs beyond the dispatches ${s.extraRuns}`,
     `call latency p50 ${fmt(s.latencyMs.p50)} ms, p99 ${fmt(s.latencyMs.p99)} ms; run ${(s.durationMs / 1000).toFixed(1)} s`,
     `faults: ${s.faults.map(f => `${f.name} @${(f.atMs / 1000).toFixed(1)}s`).join(', ') || 'none'}`
   ].join('\n')

@@ -40,6 +40,7 @@ describe(`${KILLED} of ${WORKERS} workers SIGKILLed at random moments`, () => {
     expect(summary.errors).toEqual({})
     expect(summary.lost).toBe(0)
     expect(summary.twice).toBe(0)
+    expect(summary.extraRuns).toBe(0)
     expect(summary.wrong).toBe(0)
     expect(summary.completed).toBe(TASKS)
     expect(summary.faults.length).toBe(KILLED)

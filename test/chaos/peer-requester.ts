@@ -2,8 +2,9 @@
  * A requester for chaos runs, as a child process. Sends tasks (a mix of
  * LLM streams, LLM requests and short jobs; see workload.ts) with a bounded
  * number in flight (`inFlight`), or open loop at `rate` a second, checks
- * each reply's content, and prints one `out` event per task outcome, plus
- * its failovers and its view of other peers.
+ * each reply's content, and prints an `out` event per outcome it was handed,
+ * its node's dispatches (`dispatch`) and settlements (`done`), its failovers
+ * and its view of other peers.
  *
  * With `journal` (a directory) and `key` (a file), calls are journaled and
  * the identity survives a restart; with `recover: true` it sends nothing
@@ -35,9 +36,9 @@ reportPeerEvents(node)
 node.addEventListener('task:failover', e => {
   emit({ ev: 'failover', task: e.detail.taskId, from: e.detail.from, to: e.detail.peerId, reason: e.detail.reason, at: Date.now() })
 })
-if (args.reportDispatch === true) {
-  node.addEventListener('task:dispatch', e => { emit({ ev: 'dispatch', task: e.detail.taskId, to: e.detail.peerId, at: Date.now() }) })
-}
+// every dispatch and every settlement, so duplicates can be counted where they could happen
+node.addEventListener('task:dispatch', e => { emit({ ev: 'dispatch', task: e.detail.taskId, attempt: e.detail.attempt, to: e.detail.peerId, at: Date.now() }) })
+node.addEventListener('task:done', e => { emit({ ev: 'done', task: e.detail.taskId, ok: e.detail.ok, at: Date.now() }) })
 const timeoutMs: number = args.timeoutMs ?? 120_000
 const callOptions = { timeoutMs, maxAttempts: args.maxAttempts }
 const services: string[] = args.services ?? ['llm', 'work']
@@ -79,7 +80,7 @@ async function runTask (spec: TaskSpec, started: () => void): Promise<void> {
 
 async function settleRecovered (task: RecoveredTask): Promise<void> {
   const i = taskIndex(task.input)
-  const spec = taskSpec(i, args.streamEvery)
+  const spec = taskSpec(i, args.streamEvery, args.only)
   const startedAt = Date.now()
   try {
     if (task.stream != null) {

@@ -1,7 +1,8 @@
 /**
  * A worker for chaos runs, as a child process. Serves
  * - `llm`: the demo model (streams tokens, resumes with `continue`),
- * - `work`: a single reply after `workMs`, a pure function of the input,
+ * - `work`: a single reply after `workMs`, a pure function of the input
+ *   (with `spinOnceMs`, one of them then blocks the process that long),
  * - `echo`: the input back.
  * Prints `peer <id>`, then an event when a handler begins (`began`) and
  * ends (`ran`), and its view of other peers' liveness.
@@ -24,11 +25,18 @@ const llm = demoLlm({ tokenDelayMs: args.tokenDelayMs ?? 20 })
 node.serve('llm', observed(async function * (input: DemoLlmInput, ctx: HandlerContext) {
   yield * llm(input, ctx) as AsyncIterable<string>
 }), { ...serveOptions, resume: 'continue' })
+/** With `spinOnceMs`, one job (past the first `spinAfter`) ends with that long a busy loop: a moment it surely runs code */
+let spinAfter: number = args.spinOnceMs != null ? (args.spinAfter ?? 10) : Infinity
 node.serve('work', observed(async (input: { n: number }, ctx: HandlerContext) => {
   await new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, workMs)
     ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(ctx.signal.reason) }, { once: true })
   })
+  if (spinAfter-- === 0) {
+    emit({ ev: 'spinning', task: ctx.taskId, at: Date.now() })
+    const until = Date.now() + args.spinOnceMs
+    while (Date.now() < until) {}
+  }
   return workAnswer(input.n)
 }), serveOptions)
 node.serve('echo', async (input: unknown) => input, serveOptions)
@@ -42,7 +50,7 @@ function observed (handler: (input: any, ctx: HandlerContext) => any): Handler {
     return handler
   }
   const report = (ev: string, input: unknown, ctx: HandlerContext, ok?: boolean): void => {
-    emit({ ev, i: taskIndex(input), task: ctx.taskId, req: ctx.requester, attempt: ctx.attempt, ok })
+    emit({ ev, i: taskIndex(input), task: ctx.taskId, req: ctx.requester, attempt: ctx.attempt, ok, at: Date.now() })
   }
   return (input, ctx) => {
     report('began', input, ctx)

@@ -175,4 +175,24 @@ describe('calls', () => {
     }
     subs.forEach(unsubscribe => { unsubscribe() })
   })
+
+  it('unsubscribe stops delivery to that subscriber; the others still get later events', async () => {
+    const got = new Map<string, unknown[]>()
+    const [leaver, ...stayers] = mesh.nodes.slice(1, 4)
+    const subs = [leaver, ...stayers].map(node => node.subscribe('news', data => {
+      got.set(node.peerId, [...(got.get(node.peerId) ?? []), data])
+    }))
+    const pubsub = (caller.libp2p.services as any).pubsub
+    await eventually(() => pubsub.getSubscribers('meshwork/1/app/news').length >= 3, 10_000, 'caller sees the subscribers')
+    await caller.publish('news', 1)
+    await eventually(() => [leaver, ...stayers].every(n => got.get(n.peerId)?.length === 1), 10_000, 'everyone got the first event')
+
+    subs[0]()
+    await caller.publish('news', 2)
+    // the positive control: the event went out and reached those still subscribed
+    await eventually(() => stayers.every(n => got.get(n.peerId)?.length === 2), 10_000, 'the others got the second event')
+    await sleep(300)
+    expect(got.get(leaver.peerId)).toEqual([1])
+    subs.slice(1).forEach(unsubscribe => { unsubscribe() })
+  })
 })

@@ -49,7 +49,7 @@ describe.skipIf(unavailable != null)('partition and heal in network namespaces',
   it('each task resolves once, by its deadline; the mesh reforms after the heal', async () => {
     let healedAt = 0
     const summary: LoadSummary = await runLoad(mesh, {
-      at: lab.peer('req'), durationMs: RUN_MS, inFlight: 16, timeoutMs: TASK_TIMEOUT_MS, reportDispatch: true
+      at: lab.peer('req'), durationMs: RUN_MS, inFlight: 16, timeoutMs: TASK_TIMEOUT_MS
     }, [
       { atMs: PARTITION_AT_MS, action: () => { lab.partition(['relay', 'req', 'w0', 'w1'], ['w2', 'w3']) }, workers: [2, 3], name: 'partition {relay, requester, w0, w1} | {w2, w3}' },
       { atMs: PARTITION_AT_MS + PARTITION_FOR_MS, action: () => { lab.heal(); healedAt = Date.now() }, name: 'heal' }
@@ -83,6 +83,7 @@ describe.skipIf(unavailable != null)('partition and heal in network namespaces',
     // every task sent has exactly one outcome, right or a typed error, by its deadline
     expect(outs.length).toBe(summary.sent)
     expect(summary.twice).toBe(0)
+    expect(summary.extraRuns).toBe(0)
     expect(summary.wrong).toBe(0)
     expect(untyped).toEqual([])
     expect(late).toEqual([])

@@ -1,7 +1,11 @@
 /**
  * A relay and four workers as real processes; a requester with 300 requests
  * and 50 streams in flight; one worker SIGKILLed and one SIGSTOPped while
- * they run. Everything completes once, with the right content.
+ * they run. Everything completes once, with the right content, and the
+ * tasks move within the design's bounds (loose, in seconds). The stopped
+ * worker, woken, is alive again and takes new work. (That a woken worker's
+ * late output is discarded is shown by test/chaos/silent-death.spec.ts,
+ * which stops its worker at a moment it is sure to send some.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeshNode } from '../../node/index.ts'
@@ -12,6 +16,14 @@ import type { MeshNode, TaskEvent } from '../../src/types.ts'
 
 const REQUESTS = 300
 const STREAMS = 50
+/**
+ * Design bounds, loose (a shared machine): a silent worker is suspect after
+ * 1.5 s (keepalive 500 ms, default heartbeat; 3 s is the chaos run's bound);
+ * a killed one is noticed by its connection closing, and never later than a
+ * silent one. Far below the calls' 60 s deadline a lost failover would wait for.
+ */
+const STOP_REROUTE_BOUND_MS = 5_000
+const KILL_REROUTE_BOUND_MS = STOP_REROUTE_BOUND_MS
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]
 
 describe('workers killed and stopped under load', () => {
@@ -81,9 +93,11 @@ describe('workers killed and stopped under load', () => {
     expect(afterStop.length).toBeGreaterThan(0)
     console.log(`reroutes after SIGKILL: ${afterKill.length} tasks, p50 ${percentile(afterKill, 0.5)} ms, max ${Math.max(...afterKill)} ms`)
     console.log(`reroutes after SIGSTOP: ${afterStop.length} tasks, p50 ${percentile(afterStop, 0.5)} ms, max ${Math.max(...afterStop)} ms`)
+    expect(Math.max(...afterKill)).toBeLessThanOrEqual(KILL_REROUTE_BOUND_MS)
+    expect(Math.max(...afterStop)).toBeLessThanOrEqual(STOP_REROUTE_BOUND_MS)
   })
 
-  it('the stopped worker comes back alive after SIGCONT, and its late output is dropped', async () => {
+  it('the stopped worker comes back alive after SIGCONT and takes new work', async () => {
     const stopped = workers[1]
     const alive = new Promise<void>(resolve => {
       requester.addEventListener('peer:alive', e => { if (e.detail.peerId === stopped.peerId) resolve() })

@@ -1,0 +1,95 @@
+/**
+ * The two ways a task reaches many workers: a fan-out with a quorum
+ * resolves as soon as enough answered and cancels the rest; and
+ * `mode: 'broadcast'` really announces each task on the service topic and
+ * grants it to an offering worker (a direct call announces nothing).
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { SERVICE_TOPIC_PREFIX } from '../../src/constants.ts'
+import { Claim } from '../../src/wire/generated/presence.js'
+import { createMeshOf, eventually } from '../helpers/mesh.ts'
+import type { TestMesh } from '../helpers/mesh.ts'
+import type { HandlerContext, MeshNode } from '../../src/types.ts'
+
+/** How long a slow worker would take to answer, if nobody cancelled it */
+const SLOW_MS = 20_000
+
+describe('fan-out with a quorum', () => {
+  let mesh: TestMesh | undefined
+  afterEach(async () => { await mesh?.stop() })
+
+  it('resolves once the quorum answered, and cancels the workers still running', async () => {
+    mesh = await createMeshOf(6)
+    const [, fast1, fast2, slow1, slow2, caller] = mesh.nodes
+    const cancelled: string[] = []
+    for (const fast of [fast1, fast2]) {
+      fast.serve('vote', async () => fast.peerId)
+    }
+    for (const slow of [slow1, slow2]) {
+      slow.serve('vote', async (_input: unknown, ctx: HandlerContext) => {
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, SLOW_MS)
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(timer)
+            cancelled.push(slow.peerId)
+            resolve()
+          }, { once: true })
+        })
+        return slow.peerId
+      })
+    }
+    await caller.waitForWorkers('vote', 4)
+    const startedAt = Date.now()
+    const replies = await caller.broadcast('vote', null, { quorum: 2, timeoutMs: 2 * SLOW_MS })
+    const tookMs = Date.now() - startedAt
+
+    expect(tookMs).toBeLessThan(SLOW_MS / 2)
+    expect(replies.filter(r => r.ok).map(r => r.peerId).sort()).toEqual([fast1.peerId, fast2.peerId].sort())
+    // the slow workers hear the cancel instead of running on
+    await eventually(() => cancelled.length === 2, 5_000, 'both slow workers cancelled')
+    expect(cancelled.sort()).toEqual([slow1.peerId, slow2.peerId].sort())
+  })
+})
+
+describe("mode: 'broadcast'", () => {
+  let mesh: TestMesh | undefined
+  afterEach(async () => { await mesh?.stop() })
+
+  /** Task ids of the claims each worker receives on the service's topic. */
+  function watchClaims (workers: MeshNode[], service: string): Set<string> {
+    const claimed = new Set<string>()
+    for (const worker of workers) {
+      (worker.libp2p.services as any).pubsub.addEventListener('message', (evt: CustomEvent<any>) => {
+        if (evt.detail.topic === SERVICE_TOPIC_PREFIX + service) {
+          claimed.add(Claim.decode(evt.detail.data).task)
+        }
+      })
+    }
+    return claimed
+  }
+
+  it('announces every task as a claim before granting it; a direct call announces none', async () => {
+    mesh = await createMeshOf(4)
+    const [, a, b, caller] = mesh.nodes
+    a.serve('claimed', async () => a.peerId)
+    b.serve('claimed', async () => b.peerId)
+    await caller.waitForWorkers('claimed', 2)
+    const claimed = watchClaims([a, b], 'claimed')
+    const dispatched: string[] = []
+    caller.addEventListener('task:dispatch', e => { dispatched.push(e.detail.taskId) })
+
+    // the claim topic's mesh forms after the subscriptions travel: the first claims may take a round
+    for (let i = 0; i < 5; i++) {
+      expect([a.peerId, b.peerId]).toContain(await caller.request('claimed', i, { mode: 'broadcast' }))
+    }
+    expect(dispatched).toHaveLength(5)
+    expect(dispatched.filter(id => !claimed.has(id))).toEqual([])
+
+    dispatched.length = 0
+    for (let i = 0; i < 5; i++) {
+      await caller.request('claimed', i)
+    }
+    expect(dispatched).toHaveLength(5)
+    expect(dispatched.filter(id => claimed.has(id))).toEqual([])
+  })
+})
