@@ -126,6 +126,7 @@ describe('kv state machine: watch history', () => {
     ])
     expect(h.kv.changes(3).map(c => c.revision)).toEqual([3, 4])
     expect(h.kv.changes(5)).toEqual([])
+    expect(h.kv.changes(0).length).toBe(4)
     expect(h.kv.changes(1, { limit: 2 }).map(c => c.revision)).toEqual([1, 2])
   })
 

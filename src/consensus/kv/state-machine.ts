@@ -136,7 +136,8 @@ export function kvStateMachine (init: KvStateInit = {}): KvStateMachine {
     const prefix = options.prefix ?? ''
     const locks = options.locks === true
     const found = s.history.since(
-      fromRevision,
+      // revision 1 is the first there is
+      Math.max(1, fromRevision),
       c => (c.type === 'lock' || c.type === 'unlock') === locks && c.key.startsWith(prefix),
       options.limit ?? Infinity
     )
