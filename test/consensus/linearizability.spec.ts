@@ -66,6 +66,16 @@ describe('linearizability checker: known histories', () => {
     expect(checkKv([put('a', 1, 1, 0, 1), cas('a', 9, 5, false, 0, 2), get('a', [5, 4], 10, 11)]).result).toBe('illegal')
   })
 
+  it('bounds when a write of unknown outcome took effect, when the system guarantees a bound', () => {
+    // seen after a later write overwrote it: it must have come after that write
+    const history = [put('a', 1, 1, 0, 1), put('a', 2, 0, 2), put('a', 3, 3, 25, 26), get('a', [2, 7], 30, 31)]
+    expect(checkKv(history).result).toBe('ok')
+    expect(checkKv(history, { unknownEffectWithin: 50 }).result).toBe('ok')
+    expect(checkKv(history, { unknownEffectWithin: 20 }).result).toBe('illegal')
+    // past its deadline it is as if it never happened
+    expect(checkKv([...history.slice(0, 2), get('a', [1, 1], 30, 31)], { unknownEffectWithin: 20 }).result).toBe('ok')
+  })
+
   it('checks that revisions are group-wide across keys', () => {
     expect(checkKv([put('a', 1, 5, 0, 1), put('b', 1, 3, 2, 3)])).toMatchObject({ result: 'illegal', partition: '(revisions)' })
     expect(checkKv([put('a', 1, 5, 0, 1), put('b', 1, 5, 0, 3)])).toMatchObject({ result: 'illegal', partition: '(revisions)' })
@@ -116,6 +126,19 @@ describe('linearizability checker: generated histories', () => {
         expect(checkKv(corrupt, { maxSteps: 1_000_000 }).result).toBe('illegal')
       }
     }), { numRuns: 40, seed: 20261202 })
+  })
+
+  it('copes with many writes of unknown outcome on one key given a bound on when they took effect', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 6 }), (seed, overlap) => {
+      const history = linearizableHistory({ operations: 400, keys: 1, overlap, unknownShare: 0.1, seed })
+      // the generator's writes take effect within overlap * 10 of their call
+      const options = { maxSteps: 1_000_000, unknownEffectWithin: overlap * 10 + 1 }
+      expect(checkKv(history, options).result).toBe('ok')
+      const corrupt = corruptOneRead(history, seed)
+      if (corrupt != null) {
+        expect(checkKv(corrupt, options).result).toBe('illegal')
+      }
+    }), { numRuns: 40, seed: 20261203 })
   })
 
   it('checks a few thousand operations within its default budget', () => {

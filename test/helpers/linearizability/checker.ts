@@ -18,9 +18,9 @@
  *   linearized as soon as it can be, with no alternative tried at that
  *   point: any linearization placing it later can place it there;
  * - a configuration reached with a superset of the unknown-outcome
- *   operations of one already seen (same completed set, same state) is
- *   covered by it; unknown-outcome operations are tried after completed
- *   ones, so the smaller sets come first.
+ *   operations of one whose search failed (same completed set, same
+ *   state) is covered by it; unknown-outcome operations are tried after
+ *   completed ones, so the smaller sets fail first.
  * Unknown-outcome operations still cost the most: many open at once on one
  * part can exhaust the budget.
  *
@@ -86,6 +86,13 @@ export type CheckResult<Input, Output> =
 export interface CheckOptions {
   /** Model steps allowed per part (default 5,000,000); the memo holds at most as many entries */
   maxSteps?: number
+  /**
+   * An assumption the system under test guarantees, if any: an operation of
+   * unknown outcome took effect within this long of its call, or never.
+   * It bounds how long such an operation stays open, which is what makes
+   * many of them costly.
+   */
+  unknownEffectWithin?: number
 }
 
 export const DEFAULT_MAX_STEPS = 5_000_000
@@ -96,7 +103,7 @@ interface Event {
   time: number
   prev: Event | undefined
   next: Event | undefined
-  /** The call's return event */
+  /** A call's return event, a return's call */
   match?: Event
 }
 
@@ -106,7 +113,7 @@ export function check<S, I, O> (model: Model<S, I, O>, history: Array<Operation<
   let steps = 0
   let unknown = false
   for (const [label, ops] of parts) {
-    const part = checkPart(model, ops, budget)
+    const part = checkPart(model, ops, budget, options.unknownEffectWithin ?? Infinity)
     steps += part.steps
     if (part.result === 'illegal') {
       return { result: 'illegal', steps, partition: label, operations: ops, longestPrefix: part.longestPrefix }
@@ -119,7 +126,7 @@ export function check<S, I, O> (model: Model<S, I, O>, history: Array<Operation<
 
 type PartResult = { result: 'ok' | 'unknown', steps: number } | { result: 'illegal', steps: number, longestPrefix: number }
 
-function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>, budget: number): PartResult {
+function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>, budget: number, effectWithin: number): PartResult {
   // one of unknown outcome called after every return can change nothing any of them saw
   const lastReturn = part.reduce((t, op) => Math.max(t, op.returnAt ?? -Infinity), -Infinity)
   // numbered in call order, which keeps the memo's keys short
@@ -129,7 +136,7 @@ function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>
   let completed = 0
   let pending = 0
   for (const op of ops) slot.push(op.returnAt != null ? completed++ : pending++)
-  const head = eventList(ops)
+  const head = eventList(ops, effectWithin)
   // operations each must wait for, and how many of those are not linearized yet
   const after: number[][] = ops.map(() => [])
   const waiting = new Int32Array(ops.length)
@@ -139,8 +146,7 @@ function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>
   }
   const linearized = new Uint32Array(Math.ceil(completed / 32) + 1)
   let linearizedPending = 0n
-  const seen = new Map<string, bigint[]>()
-  const stack: Array<{ event: Event, state: S, unknownPhase: boolean, forced: boolean }> = []
+  const stack: Array<{ event: Event, state: S, unknownPhase: boolean, forced: boolean, key: string, pendingSet: bigint }> = []
   let state = model.init()
   let remaining = completed
   let steps = 0
@@ -158,34 +164,59 @@ function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>
     }
   }
 
+  // configurations reached (exactly), and those whose search ended without success
+  const seen = new Set<string>()
+  const failed = new Map<string, bigint[]>()
+
   /**
-   * Whether this configuration is new. One that reached the same state
-   * with the same completed operations and a subset of these pending ones
-   * covers it: what is left to linearize here is left there too, with more
-   * pending operations still free to take effect or not.
+   * The memo key of this configuration if it is new, else undefined. One
+   * that failed from the same state with the same completed operations and
+   * a subset of these pending ones covers it: anything left to do here
+   * could be done there, with more pending operations still free.
    */
-  const fresh = (next: S): boolean => {
+  const fresh = (next: S): string | undefined => {
     const key = `${bitsKey(linearized)}#${model.hash(next)}`
-    const sets = seen.get(key)
-    if (sets == null) {
-      seen.set(key, [linearizedPending])
-      return true
+    const exact = `${key}#${linearizedPending.toString(36)}`
+    if (seen.has(exact) || failed.get(key)?.some(s => (s & ~linearizedPending) === 0n) === true) {
+      return undefined
     }
-    if (sets.some(s => (s & ~linearizedPending) === 0n)) {
-      return false
-    }
+    seen.add(exact)
+    return key
+  }
+
+  const fail = (key: string, pendingSet: bigint): void => {
+    const sets = failed.get(key) ?? []
     // keep only the sets this one does not cover
-    seen.set(key, [...sets.filter(s => (linearizedPending & ~s) !== 0n), linearizedPending])
-    return true
+    failed.set(key, [...sets.filter(s => (pendingSet & ~s) !== 0n), pendingSet])
   }
 
   // At each point the search tries the operations that may come next
   // (those called before the first return still open): completed ones
   // first, then those of unknown outcome. An operation of unknown outcome
-  // tried early and then overwritten reaches a state the search reached
-  // without it, which `fresh` then covers, so they cost little unless read.
+  // tried early and then overwritten reaches a state the search reached,
+  // and failed from, without it, which `fresh` then covers, so they cost
+  // little unless read.
   let unknownPhase = false
   while (remaining > 0) {
+    if (event != null && !event.call && unknownPhase && ops[event.op].returnAt == null) {
+      // the deadline of an operation of unknown outcome that nothing here linearized: it never took effect
+      if (steps++ >= budget) {
+        return { result: 'unknown', steps }
+      }
+      const call = event.match!
+      mark(call.op, true)
+      const key = fresh(state)
+      if (key != null) {
+        // forced: if that leads nowhere, nothing else here does either
+        stack.push({ event: call, state, unknownPhase, forced: true, key, pendingSet: linearizedPending })
+        lift(call)
+        event = head.next
+        unknownPhase = false
+        continue
+      }
+      mark(call.op, false)
+      event = undefined
+    }
     if (event == null || !event.call) {
       if (!unknownPhase) {
         unknownPhase = true
@@ -197,6 +228,7 @@ function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>
       if (top == null) {
         return { result: 'illegal', steps, longestPrefix }
       }
+      fail(top.key, top.pendingSet)
       state = top.state
       mark(top.event.op, false)
       unlift(top.event)
@@ -220,8 +252,9 @@ function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>
       // as well go now: any order that puts it later can put it here.
       const forced = known && model.hash(next) === model.hash(state)
       mark(event.op, true)
-      if (fresh(next)) {
-        stack.push({ event, state, unknownPhase, forced })
+      const key = fresh(next)
+      if (key != null) {
+        stack.push({ event, state, unknownPhase, forced, key, pendingSet: linearizedPending })
         state = next
         lift(event)
         longestPrefix = Math.max(longestPrefix, stack.length)
@@ -243,11 +276,14 @@ function checkPart<S, I, O> (model: Model<S, I, O>, part: Array<Operation<I, O>>
 }
 
 /** Calls and returns in time order (a call before a return at the same time: they overlap). */
-function eventList<I, O> (ops: Array<Operation<I, O>>): Event {
+function eventList<I, O> (ops: Array<Operation<I, O>>, effectWithin: number): Event {
   const events: Event[] = []
   ops.forEach((op, i) => {
-    const ret: Event = { op: i, call: false, time: op.returnAt ?? Infinity, prev: undefined, next: undefined }
-    events.push({ op: i, call: true, time: op.callAt, prev: undefined, next: undefined, match: ret }, ret)
+    // one of unknown outcome: a deadline, after which it cannot take effect
+    const ret: Event = { op: i, call: false, time: op.returnAt ?? op.callAt + effectWithin, prev: undefined, next: undefined }
+    const call: Event = { op: i, call: true, time: op.callAt, prev: undefined, next: undefined, match: ret }
+    ret.match = call
+    events.push(call, ret)
   })
   events.sort((a, b) => a.time - b.time || (a.call === b.call ? a.op - b.op : a.call ? -1 : 1))
   const head: Event = { op: -1, call: false, time: -Infinity, prev: undefined, next: undefined }
