@@ -169,3 +169,94 @@ export function isFinal (err: MeshError): boolean {
   }
   return err.name === 'AccessDeniedError' || err.name === 'ProtocolError'
 }
+
+// ---- consensus groups ----
+
+/**
+ * A write reached the group's leader but its outcome is unknown: the leader
+ * died or lost its role before the caller heard whether the entry committed.
+ * It may have taken effect or not; meshwork did not retry it (a retry could
+ * write twice). Read the key to find out, or make the write conditional.
+ */
+export class OutcomeUnknownError extends MeshError {
+  static readonly code = 'OutcomeUnknownError'
+
+  constructor (message = 'the write may or may not have taken effect; it was not retried', options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'OutcomeUnknownError'
+  }
+}
+
+/** Options of a {@link CompactedError}. */
+export interface CompactedErrorOptions extends MeshErrorOptions {
+  /** The oldest revision the group's history still holds */
+  oldestRevision?: number
+}
+
+/**
+ * A watch asked for changes from a revision older than the history the group
+ * keeps. Read the current state and watch from the revision it carries.
+ */
+export class CompactedError extends MeshError {
+  static readonly code = 'CompactedError'
+  readonly oldestRevision: number
+
+  constructor (message = 'the history from that revision was compacted', options: CompactedErrorOptions = {}) {
+    super(message, options)
+    this.name = 'CompactedError'
+    this.oldestRevision = options.oldestRevision ?? 0
+  }
+}
+
+/** The peer is not a member of the group (a message from it, or a change naming it). */
+export class NotMemberError extends MeshError {
+  static readonly code = 'NotMemberError'
+
+  constructor (message = 'not a member of the group', options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'NotMemberError'
+  }
+}
+
+/** No member knew of a leader before the call's deadline (no quorum, or an election in progress). */
+export class NoLeaderError extends MeshError {
+  static readonly code = 'NoLeaderError'
+
+  constructor (message = 'the group has no leader', options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'NoLeaderError'
+  }
+}
+
+/**
+ * A member's durable storage failed (full disk, a datastore error). The
+ * member stops voting and acknowledging until it is restarted.
+ */
+export class StorageError extends MeshError {
+  static readonly code = 'StorageError'
+
+  constructor (message = 'raft storage failed', options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'StorageError'
+  }
+}
+
+/** The lock session lapsed (no keepalive within its ttl): its locks are no longer held. */
+export class SessionExpiredError extends MeshError {
+  static readonly code = 'SessionExpiredError'
+
+  constructor (message = 'the session expired', options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'SessionExpiredError'
+  }
+}
+
+/** The group's state is at a bound (keys, bytes, sessions or locks) and refuses to grow. */
+export class QuotaExceededError extends MeshError {
+  static readonly code = 'QuotaExceededError'
+
+  constructor (message = 'the group is at its size limit', options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'QuotaExceededError'
+  }
+}
