@@ -169,3 +169,13 @@ export function isFinal (err: MeshError): boolean {
   }
   return err.name === 'AccessDeniedError' || err.name === 'ProtocolError'
 }
+
+/** A model file (`model.json`) is malformed: wrong shape, non-finite values, too large. */
+export class InvalidModelError extends MeshError {
+  static readonly code = 'InvalidModelError'
+
+  constructor (message: string, options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidModelError'
+  }
+}
