@@ -37,6 +37,8 @@ export type OuterOptimiserConfig = AverageConfig | NesterovConfig
 /** Applies an averaged outer gradient to the global parameters in place. */
 export interface OuterOptimiser {
   step(global: Float32Array, delta: Float32Array): void
+  /** Its state (the momentum buffer), for a coordinator that takes over; none for averaging */
+  state(): Float32Array | undefined
 }
 
 /** delta = global − local, written into `out` (allocated when not given). */
@@ -68,21 +70,29 @@ export function averageDeltas (contributions: Contribution[], size: number): Flo
   return Float32Array.from(sum)
 }
 
-/** An outer optimiser for `size` parameters. */
-export function createOuterOptimiser (config: OuterOptimiserConfig, size: number): OuterOptimiser {
+/**
+ * An outer optimiser for `size` parameters, resuming from `state` (what
+ * another one's `state()` gave) when given.
+ */
+export function createOuterOptimiser (config: OuterOptimiserConfig, size: number, state?: Float32Array): OuterOptimiser {
+  if (state != null && state.length !== size) {
+    throw new InvalidArgumentError(`the outer optimiser state has ${state.length} values, expected ${size}`)
+  }
   if (config.kind === 'average') {
     return {
       step (global, delta) {
         for (let k = 0; k < size; k++) global[k] -= delta[k]
-      }
+      },
+      state: () => undefined
     }
   }
   if (config.kind !== 'nesterov' || !(config.lr > 0) || !(config.momentum >= 0 && config.momentum < 1)) {
     throw new InvalidArgumentError('the outer optimiser needs a positive lr and a momentum in [0, 1)')
   }
   const { lr, momentum } = config
-  const velocity = new Float32Array(size)
+  const velocity = state?.slice() ?? new Float32Array(size)
   return {
+    state: () => velocity.slice(),
     step (global, delta) {
       // Nesterov SGD on the outer gradient: v = μv + Δ; θ −= lr (Δ + μv)
       for (let k = 0; k < size; k++) {

@@ -29,6 +29,12 @@ export interface RoundsInit {
   roundTimeoutMs: number
   maxTrainers?: number
   maxMissedRounds?: number
+  /** To resume a run: the next round to open (default 0) */
+  round?: number
+  /** To resume a run: the version of `params` (default 0) */
+  version?: number
+  /** To resume a run: the outer optimiser's state from the last commit */
+  outerState?: Float32Array
 }
 
 /** A round's outcome, to be sent to every trainer. */
@@ -49,6 +55,8 @@ export interface Commit {
   samples: number
   /** The round now open, if any trainer is left, and its deadline */
   next?: { round: number, deadlineMs: number }
+  /** The outer optimiser's state after the round, with which another coordinator resumes */
+  outerState?: Float32Array
 }
 
 /** The parameters a joining trainer starts from. */
@@ -108,12 +116,15 @@ export function createRounds (init: RoundsInit): Rounds {
   if (!(init.roundTimeoutMs > 0) || !(maxTrainers >= 1) || !(maxMissed >= 1)) {
     throw new InvalidArgumentError('roundTimeoutMs, maxTrainers and maxMissedRounds must be positive')
   }
+  if (!Number.isInteger(init.round ?? 0) || !Number.isInteger(init.version ?? 0) || (init.round ?? 0) < 0 || (init.version ?? 0) < 0) {
+    throw new InvalidArgumentError('round and version must be integers >= 0')
+  }
   const params = init.params.slice()
-  const outer = createOuterOptimiser(init.outer, params.length)
+  const outer = createOuterOptimiser(init.outer, params.length, init.outerState)
   /** Trainer id → rounds missed in a row */
   const trainers = new Map<string, number>()
-  let round = 0
-  let version = 0
+  let round = init.round ?? 0
+  let version = init.version ?? 0
   let open = false
   let deadlineMs = 0
   let expected = new Set<string>()
@@ -150,7 +161,7 @@ export function createRounds (init: RoundsInit): Rounds {
     const closed = round
     round++
     openRound(nowMs)
-    return { round: closed, version, params, included, leftOut, dropped, samples, next: open ? { round, deadlineMs } : undefined }
+    return { round: closed, version, params, included, leftOut, dropped, samples, next: open ? { round, deadlineMs } : undefined, outerState: outer.state() }
   }
 
   const complete = (nowMs: number): Commit | undefined =>

@@ -103,3 +103,22 @@ describe('round coordinator', () => {
     expect(() => rounds.join('c', 0)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError' }))
   })
 })
+
+describe('coordinator takeover', () => {
+  it('resumes from a commit and continues exactly as the first coordinator would', () => {
+    const outer = { kind: 'nesterov', lr: 0.5, momentum: 0.5 } as const
+    const first = createRounds({ params: delta(0, 0), outer, roundTimeoutMs: TIMEOUT_MS })
+    first.join('a', 0)
+    first.tick(0)
+    const c0 = first.report('a', 0, { delta: delta(1, -1), samples: 1 }, 1).commit
+    if (c0 == null) throw new Error('round 0 did not commit')
+    const second = createRounds({ params: c0.params, outer, roundTimeoutMs: TIMEOUT_MS, round: c0.round + 1, version: c0.version, outerState: c0.outerState })
+    second.join('a', 2)
+    second.tick(2)
+    const resumed = second.report('a', 1, { delta: delta(1, -1), samples: 1 }, 3).commit
+    const carried = first.report('a', 1, { delta: delta(1, -1), samples: 1 }, 3).commit
+    expect(resumed).toMatchObject({ round: 1, version: 2 })
+    expect(Array.from(resumed?.params ?? [])).toEqual(Array.from(carried?.params ?? []))
+    expect(() => createOuterOptimiser(outer, 3, delta(1))).toThrow(expect.objectContaining({ name: 'InvalidArgumentError' }))
+  })
+})
