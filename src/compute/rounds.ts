@@ -90,7 +90,10 @@ export interface RoundsState {
 export interface Rounds {
   /** Adds a trainer (idempotent); it is expected from the next round that opens (rounds open on `tick` or at a commit). */
   join(id: string, nowMs: number): JoinAnswer
-  /** Removes a trainer known to be gone; may commit the round if everyone else reported. */
+  /**
+   * Removes a trainer known to be gone (its report this round, if any, still
+   * counts); may commit the round if everyone else reported.
+   */
   leave(id: string, nowMs: number): Commit | undefined
   /** Counts a trainer's contribution to the open round `round`. */
   report(id: string, round: number, contribution: Contribution, nowMs: number): ReportOutcome
@@ -141,7 +144,9 @@ export function createRounds (init: RoundsInit): Rounds {
     const included = [...reports.keys()].sort()
     const leftOut = [...expected].filter(id => !reports.has(id)).sort()
     const dropped: string[] = []
-    for (const id of included) trainers.set(id, 0)
+    for (const id of included) {
+      if (trainers.has(id)) trainers.set(id, 0)
+    }
     for (const id of leftOut) {
       const missed = trainers.get(id)
       if (missed == null) continue
@@ -178,9 +183,8 @@ export function createRounds (init: RoundsInit): Rounds {
       return { version, params: params.slice(), firstRound: open && !expected.has(id) ? round + 1 : round }
     },
     leave (id, nowMs) {
+      // a report it already made still counts: its work is done
       if (!trainers.delete(id)) return undefined
-      expected.delete(id)
-      reports.delete(id)
       return complete(nowMs)
     },
     report (id, reportRound, contribution, nowMs) {

@@ -82,7 +82,18 @@ describe('round coordinator', () => {
   it('commits at once when a trainer known to be gone leaves and the rest reported', () => {
     const rounds = coordinator(['a', 'b'])
     rounds.report('a', 0, { delta: delta(1, 1), samples: 1 }, 10)
-    expect(rounds.leave('b', 20)).toMatchObject({ round: 0, included: ['a'] })
+    expect(rounds.leave('b', 20)).toMatchObject({ round: 0, included: ['a'], leftOut: ['b'] })
+    expect(rounds.state().expected).toEqual(['a'])
+  })
+
+  it('counts the report of a trainer that left after making it', () => {
+    const rounds = coordinator(['a', 'b'])
+    rounds.report('b', 0, { delta: delta(2, 2), samples: 1 }, 10)
+    expect(rounds.leave('b', 20)).toBeUndefined()
+    const outcome = rounds.report('a', 0, { delta: delta(0, 0), samples: 1 }, 30)
+    expect(outcome).toMatchObject({ accepted: true, commit: { included: ['a', 'b'], leftOut: [], version: 1 } })
+    expect(Array.from(outcome.commit?.params ?? [])).toEqual([9, 19])
+    expect(rounds.state().trainers).toEqual(['a'])
   })
 
   it('keeps the parameters when nobody reported, refuses duplicates and bad deltas', () => {
