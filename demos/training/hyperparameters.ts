@@ -5,8 +5,8 @@
  * late (see the training tests): Adam at 4e-3 with batches of 16 gets past
  * 93% in about two epochs' worth of samples; H = 50 inner steps per round
  * keeps the parameter traffic about 70x below averaging every step (int8
- * deltas up, float32 parameters down; int8 deltas scored as well as float32
- * ones). The outer step is Nesterov momentum as in DiLoCo, at lr 1.0 and
+ * deltas up, float32 parameters down; int8 deltas scored within 0.3 points
+ * of float32 ones, less than the 1,000-digit test set can tell). The outer step is Nesterov momentum as in DiLoCo, at lr 1.0 and
  * momentum 0.7 rather than the paper's 0.7 and 0.9, tuned for a run of a
  * dozen rounds instead of thousands; over seeds 1 to 3 it scored 94.0–94.4%
  * (plain averaging scored lower, 93.2% at seed 1).
