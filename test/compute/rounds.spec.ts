@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { createRounds } from '../../src/compute/rounds.ts'
 import { averageDeltas, computeDelta, createOuterOptimiser } from '../../src/compute/outer.ts'
 
@@ -131,5 +132,53 @@ describe('coordinator takeover', () => {
     expect(resumed).toMatchObject({ round: 1, version: 2 })
     expect(Array.from(resumed?.params ?? [])).toEqual(Array.from(carried?.params ?? []))
     expect(() => createOuterOptimiser(outer, 3, delta(1))).toThrow(expect.objectContaining({ name: 'InvalidArgumentError' }))
+  })
+})
+
+describe('round coordinator under any sequence of events', () => {
+  const ids = ['a', 'b', 'c', 'd']
+  const event = fc.oneof(
+    fc.record({ kind: fc.constant('join' as const), id: fc.constantFrom(...ids) }),
+    fc.record({ kind: fc.constant('leave' as const), id: fc.constantFrom(...ids) }),
+    fc.record({ kind: fc.constant('report' as const), id: fc.constantFrom(...ids), ahead: fc.integer({ min: -1, max: 1 }) }),
+    fc.record({ kind: fc.constant('tick' as const) })
+  )
+
+  it('counts each report at most once, only from expected trainers, with rounds and versions rising by one', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(event, fc.integer({ min: 0, max: 700 })), { maxLength: 60 }), (events) => {
+      const rounds = createRounds({ params: delta(0), outer: { kind: 'average' }, roundTimeoutMs: TIMEOUT_MS })
+      let now = 0
+      let lastRound = -1
+      let lastVersion = 0
+      let accepted = new Set<string>()
+      const check = (commit?: ReturnType<typeof rounds.tick>, expected?: string[]): void => {
+        if (commit == null) return
+        expect(commit.round).toBe(lastRound + 1)
+        expect(commit.version).toBe(lastVersion + (commit.included.length > 0 ? 1 : 0))
+        expect(commit.included).toEqual([...accepted].sort())
+        for (const id of commit.included) expect(expected).toContain(id)
+        // every id in this toy run reports a delta of 1 per sample: the parameter counts the versions
+        expect(commit.params[0] === -commit.version).toBe(true)
+        lastRound = commit.round
+        lastVersion = commit.version
+        accepted = new Set()
+      }
+      for (const [e, step] of events) {
+        now += step
+        const before = rounds.state()
+        if (e.kind === 'join') rounds.join(e.id, now)
+        if (e.kind === 'leave') check(rounds.leave(e.id, now), before.expected)
+        if (e.kind === 'tick') check(rounds.tick(now), before.expected)
+        if (e.kind === 'report') {
+          const outcome = rounds.report(e.id, before.round + e.ahead, { delta: delta(1), samples: 1 }, now)
+          if (outcome.accepted) {
+            expect(before.expected).toContain(e.id)
+            expect(accepted.has(e.id)).toBe(false)
+            accepted.add(e.id)
+          }
+          check(outcome.commit, before.expected)
+        }
+      }
+    }), { numRuns: Number(process.env.FUZZ_RUNS ?? 500) })
   })
 })
