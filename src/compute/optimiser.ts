@@ -71,13 +71,20 @@ function adam ({ lr, beta1 = DEFAULT_BETA1, beta2 = DEFAULT_BETA2, epsilon = DEF
   return {
     step (params, grad) {
       t++
-      const c1 = 1 - beta1 ** t
-      const c2 = 1 - beta2 ** t
+      // the paper's cheaper form: the bias corrections folded into the step
+      // size, with epsilon scaled to match
+      const c2 = Math.sqrt(1 - beta2 ** t)
+      const stepSize = lr * c2 / (1 - beta1 ** t)
+      const eps = epsilon * c2
+      const b1 = 1 - beta1
+      const b2 = 1 - beta2
       for (let k = 0; k < params.length; k++) {
         const g = grad[k]
-        m[k] = beta1 * m[k] + (1 - beta1) * g
-        v[k] = beta2 * v[k] + (1 - beta2) * g * g
-        params[k] -= lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + epsilon)
+        const mk = beta1 * m[k] + b1 * g
+        const vk = beta2 * v[k] + b2 * g * g
+        m[k] = mk
+        v[k] = vk
+        params[k] -= stepSize * mk / (Math.sqrt(vk) + eps)
       }
     }
   }
