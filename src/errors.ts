@@ -260,3 +260,13 @@ export class QuotaExceededError extends MeshError {
     this.name = 'QuotaExceededError'
   }
 }
+
+/** A model file (`model.json`) is malformed: wrong shape, non-finite values, too large. */
+export class InvalidModelError extends MeshError {
+  static readonly code = 'InvalidModelError'
+
+  constructor (message: string, options?: MeshErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidModelError'
+  }
+}
