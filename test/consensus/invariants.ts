@@ -48,6 +48,8 @@ export class Invariants {
   /** index → the entry applied there (index 0 unused) */
   private readonly committed: Committed[] = [{ term: 0, data: '', byTerm: 0 }]
   private readonly hashes: number[] = [0]
+  /** node → its term and commit index when last looked at */
+  private readonly seen = new Map<string, { term: number, commit: number }>()
   /** Highest index acknowledged to a proposer */
   ackedIndex = 0
   /** Terms that had a leader */
@@ -80,6 +82,13 @@ export class Invariants {
       fail(`${node.id}: snapshot at ${snapIndex} has term ${st.snapshotTerm}, committed term ${this.committed[snapIndex].term}`)
     }
     if (st.commit > st.lastIndex) fail(`${node.id}: commit ${st.commit} beyond last index ${st.lastIndex}`)
+    const before = this.seen.get(node.id)
+    this.seen.set(node.id, { term: st.term, commit: st.commit })
+    if (st.role === 'leader' && before?.term === st.term && st.commit > before.commit) {
+      // the commitment rule: a leader counts replicas only of an entry of its own term
+      const term = core.entries(st.commit, st.commit + 1)[0]?.term
+      if (term !== st.term) fail(`${node.id}: leader of term ${st.term} committed ${st.commit} of term ${term} by counting`)
+    }
     let prevTerm = st.snapshotTerm
     const entries = core.entries(st.firstIndex, st.lastIndex + 1)
     if (entries.length !== st.lastIndex - snapIndex) fail(`${node.id}: log has holes`)

@@ -8,9 +8,9 @@ import type { ScheduleStats } from './schedule.ts'
 
 const FULL = process.env.CHAOS_FULL === '1'
 const ONE = process.env.RAFT_SEED
-const COUNT = Number(process.env.RAFT_SEEDS ?? (FULL ? 10_000 : 300))
+const COUNT = Number(process.env.RAFT_SEEDS ?? (FULL ? 10_000 : 400))
 const SEEDS = ONE !== undefined ? [Number(ONE)] : Array.from({ length: COUNT }, (_, i) => i + 1)
-const STEPS = Number(process.env.RAFT_STEPS ?? (FULL ? 3_000 : 1_500))
+const STEPS = Number(process.env.RAFT_STEPS ?? (FULL ? 3_000 : 2_000))
 const MAX_FAILURES_SHOWN = 5
 
 describe('raft seeded simulation', () => {
