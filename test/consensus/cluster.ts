@@ -10,7 +10,7 @@ import { createRaftCore } from '../../src/consensus/raft/index.ts'
 import type { Message, RaftCore, RaftCoreInit, Ready } from '../../src/consensus/raft/index.ts'
 import { seededRng } from '../../src/consensus/raft/rng.ts'
 import type { Entry, HardState, PersistedState, Snapshot, StorageUpdate } from '../../src/consensus/log-types.ts'
-import { Invariants, bytesKey } from './invariants.ts'
+import { InvariantError, Invariants, bytesKey } from './invariants.ts'
 
 /** What survives a crash. */
 export class Disk {
@@ -70,6 +70,7 @@ interface InFlight {
 }
 
 const encoder = new TextEncoder()
+const MAX_DELIVERIES_PER_ROUND = 100_000
 
 export class Cluster {
   readonly nodes = new Map<string, SimNode>()
@@ -86,6 +87,10 @@ export class Cluster {
   private readSeq = 0
   /** Proposals the application saw committed (acknowledged to their proposer) */
   acked = 0
+  /** ReadIndex reads served */
+  served = 0
+  /** Messages delivered, by type */
+  readonly delivered = new Map<string, number>()
 
   constructor (init: ClusterInit) {
     this.init = init
@@ -193,6 +198,7 @@ export class Cluster {
     }
     const node = this.nodes.get(msg.to)
     if (node?.core === undefined) return
+    this.delivered.set(msg.type, (this.delivered.get(msg.type) ?? 0) + 1)
     node.core.step(msg)
     this.check.afterStep(this, node)
   }
@@ -215,7 +221,10 @@ export class Cluster {
     for (const msg of rd.messages) this.inflight.push({ msg: structuredClone(msg) })
     if (rd.snapshot !== undefined) node.sm = this.restoreSm(node, rd.snapshot)
     for (const e of rd.committedEntries) this.apply(node, e)
-    for (const rs of rd.readStates) this.check.onReadState(node, rs, node.sm.index)
+    for (const rs of rd.readStates) {
+      this.check.onReadState(node, rs, node.sm.index)
+      this.served++
+    }
     node.pending = undefined
     node.core.advance()
     this.check.afterStep(this, node)
@@ -291,7 +300,9 @@ export class Cluster {
           busy = true
         }
       }
-      while (this.inflight.length > 0) {
+      for (let delivered = 0; this.inflight.length > 0; delivered++) {
+        // members that answer each other forever are a livelock, not a quiet group
+        if (delivered > MAX_DELIVERIES_PER_ROUND) throw new InvariantError(`liveness: messages never settle (${this.inflight[0].msg.type} from ${this.inflight[0].msg.from})`)
         this.deliver(0)
         busy = true
       }
@@ -305,6 +316,16 @@ export class Cluster {
       for (const node of this.live()) this.tick(node.id)
       this.stabilize()
     }
+  }
+
+  /** Elects a leader, then takes one other member down while the leader commits `proposals` entries */
+  leaderWithOneDown (proposals: number): { leader: string, down: string } {
+    const leader = this.electLeader()
+    const down = [...this.nodes.keys()].find(id => id !== leader) as string
+    this.crash(down)
+    for (let i = 0; i < proposals; i++) this.propose(leader)
+    this.tickAll(3)
+    return { leader, down }
   }
 
   /** Ticks until some node leads (a leader every live node connected to it follows), or throws */
