@@ -70,7 +70,7 @@ interface InFlight {
 }
 
 const encoder = new TextEncoder()
-const MAX_DELIVERIES_PER_ROUND = 100_000
+const MAX_DELIVERIES_PER_ROUND = 10_000
 
 export class Cluster {
   readonly nodes = new Map<string, SimNode>()
