@@ -57,6 +57,12 @@ export interface PersistedState {
 export interface StorageUpdate {
   /** Replaces every stored entry up to and including `snapshot.index` */
   snapshot?: Snapshot
+  /**
+   * With `snapshot`: it replaces the whole log, so stored entries after
+   * `snapshot.index` go too (a snapshot received from the leader, which the
+   * log did not match). Without it (a local compaction) later entries stay.
+   */
+  replacesLog?: boolean
   /** Overwrite any stored entries from `entries[0].index` on */
   entries?: Entry[]
   hardState?: HardState
