@@ -108,8 +108,9 @@ export async function levelStorage (path: string): Promise<RaftStorage> {
     const snap = update.snapshot
     if (snap != null) {
       const at = snap.index > offset && snap.index <= last ? await db.get(entryKey(snap.index)) : undefined
-      const agrees = at != null && decodeEntry(at).term === snap.term
-      // a log that agrees with the snapshot keeps what follows it; one that does not is replaced
+      // a log that agrees with a local snapshot keeps what follows it; one that does not, or a
+      // snapshot from the leader (replacesLog), is replaced
+      const agrees = update.replacesLog !== true && at != null && decodeEntry(at).term === snap.term
       deleteRange(ops, offset + 1, agrees ? snap.index : last)
       ops.push({ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshot(snap) })
       nextOffset = snap.index

@@ -107,6 +107,17 @@ describe.each(kinds)('$name raft storage', kind => {
     await (await restart()).close()
   })
 
+  it('drops the whole log for a snapshot from the leader, though the log agrees with it', async () => {
+    const { storage, restart } = await kind.open()
+    const data = new Uint8Array([4])
+    await storage.save({ entries: run(1, 6, 1) })
+    await storage.save({ snapshot: { index: 3, term: 1, members: ['a'], data }, replacesLog: true })
+    const loaded = await (await restart()).load()
+    expect(loaded.snapshot?.index).toBe(3)
+    expect(loaded.entries).toEqual([])
+    await (await restart()).close()
+  })
+
   it('drops a compacted prefix for good', async () => {
     const { storage, restart } = await kind.open()
     await storage.save({ entries: run(1, 5, 1) })

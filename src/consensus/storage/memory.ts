@@ -34,9 +34,10 @@ export function memoryStorage (): RaftStorage {
         let keptOffset = offset
         const snap = update.snapshot
         if (snap != null) {
-          // a log that agrees with the snapshot keeps what follows it; one that does not is replaced
+          // a log that agrees with a local snapshot keeps what follows it; one that does not, or a
+          // snapshot from the leader (replacesLog), is replaced
           const at = kept[snap.index - keptOffset - 1]
-          kept = at?.term === snap.term ? kept.slice(snap.index - keptOffset) : []
+          kept = update.replacesLog !== true && at?.term === snap.term ? kept.slice(snap.index - keptOffset) : []
           keptOffset = snap.index
         }
         const added = newEntries(update, snap?.index ?? keptOffset, keptOffset + kept.length)
