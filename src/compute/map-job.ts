@@ -29,6 +29,9 @@ interface Task {
   calls: Call[]
 }
 
+/** In flight at most, with stragglers' slots lent: this many times `concurrency` */
+const MAX_LENT_SLOTS_FACTOR = 2
+
 const lost = new AbortError('another attempt of the task answered first')
 
 export class RunningMap<O> implements MapJob<O> {
@@ -62,8 +65,11 @@ export class RunningMap<O> implements MapJob<O> {
     this.watchSignal(init.signal)
     if (init.inputs.length === 0) {
       this.end()
-    } else {
-      this.fill()
+      return
+    }
+    this.fill()
+    if (init.speculative && !this.finished) {
+      this.checkTimer = setInterval(() => { this.check() }, SPECULATION_CHECK_MS)
     }
   }
 
@@ -106,9 +112,22 @@ export class RunningMap<O> implements MapJob<O> {
     }
   }
 
-  /** Starts tasks until `concurrency` are in flight or none is left. */
+  /**
+   * Starts tasks until `concurrency` are in flight or none is left. With
+   * speculation, a straggler lends its slot to the next task (a slow worker
+   * would otherwise hold the job's slots), up to twice `concurrency` in flight.
+   */
   private fill (): void {
-    while (!this.finished && this.running.size < this.init.concurrency && this.next < this.init.inputs.length) {
+    const { concurrency, speculative, inputs } = this.init
+    const now = Date.now()
+    let busy = 0
+    for (const task of this.running.values()) {
+      if (!speculative || !this.speculation.straggling(task, now)) {
+        busy++
+      }
+    }
+    while (!this.finished && busy < concurrency && this.running.size < concurrency * MAX_LENT_SLOTS_FACTOR && this.next < inputs.length) {
+      busy++
       const task: Task = { index: this.next++, startedAt: Date.now(), backedUp: false, calls: [] }
       this.running.set(task.index, task)
       this.launch(task)
@@ -148,7 +167,6 @@ export class RunningMap<O> implements MapJob<O> {
       return
     }
     this.fill()
-    this.watchStragglers()
   }
 
   private onFailure (task: Task, call: Call, err: Error): void {
@@ -175,12 +193,9 @@ export class RunningMap<O> implements MapJob<O> {
     task.calls = []
   }
 
-  /** Once speculation is active, checks for stragglers until the job ends. */
-  private watchStragglers (): void {
-    if (!this.init.speculative || this.checkTimer != null || !this.speculation.active) {
-      return
-    }
-    this.checkTimer = setInterval(() => { this.backUpStragglers() }, SPECULATION_CHECK_MS)
+  /** Lends the slots of stragglers, and backs them up once the job is near its end. */
+  private check (): void {
+    this.fill()
     this.backUpStragglers()
   }
 

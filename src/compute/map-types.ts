@@ -28,7 +28,9 @@ export interface MapOptions {
   /**
    * Once 75% of the tasks are done, a task running longer than 1.5x the
    * median task time gets a backup on another worker; the first answer is
-   * kept and the other attempt cancelled. Turn off for services that are
+   * kept and the other attempt cancelled. A straggler also lends its slot
+   * to the next task (at most twice `concurrency` in flight), so a slow
+   * worker cannot hold all the job's slots. Turn off for services that are
    * not idempotent.
    *
    * @default true

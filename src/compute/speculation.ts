@@ -36,15 +36,19 @@ export class Speculation {
     return this.durations.length > 0 && this.durations.length >= this.total * SPECULATION_DONE_FRACTION
   }
 
+  /** Whether a task running since `startedAt` is past the slow factor of the median (once any task finished). */
+  straggling (task: Running, now: number): boolean {
+    return this.durations.length > 0 && now - task.startedAt > this.medianMs() * SPECULATION_SLOW_FACTOR
+  }
+
   /** The running tasks that should get a backup now. */
   due<T extends Running> (running: Iterable<T>, now: number): T[] {
     if (!this.active) {
       return []
     }
-    const limit = this.medianMs() * SPECULATION_SLOW_FACTOR
     const out: T[] = []
     for (const task of running) {
-      if (!task.backedUp && now - task.startedAt > limit) {
+      if (!task.backedUp && this.straggling(task, now)) {
         out.push(task)
       }
     }
