@@ -126,6 +126,20 @@ describe('map', () => {
     expect(job.progress).toEqual({ total: 30, done: 30, running: 0, retried: 0, speculated: 0 })
   })
 
+  it('aborting its signal stops the job: its tasks are aborted on the workers, and both readers see AbortError', async () => {
+    const abortedBefore = [...counters.values()].reduce((n, c) => n + c.aborted, 0)
+    const controller = new AbortController()
+    const job = requester.map('square', Array.from({ length: 40 }, (_, i) => i), { concurrency: 4, signal: controller.signal })
+    const iterated = (async () => { for await (const _ of job) {} })()
+    await expect.poll(() => job.progress.done).toBeGreaterThan(0)
+    controller.abort()
+    await expect(job.all()).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(iterated).rejects.toMatchObject({ name: 'AbortError' })
+    expect(job.progress.running).toBe(0)
+    expect(job.progress.done).toBeLessThan(40)
+    await expect.poll(() => [...counters.values()].reduce((n, c) => n + c.aborted, 0) - abortedBefore).toBeGreaterThan(0)
+  })
+
   it('backs up a straggler on another worker and cancels the losing attempt', async () => {
     const slowCounters = counters.get(slow.peerId)!
     const { aborted: abortedBefore, runs: runsBefore } = slowCounters
