@@ -94,3 +94,13 @@ export const MAX_PRESENCE_TABLE_BYTES = 4 * 1024 * 1024
 export const MAX_CHANNEL_BUFFER_BYTES = 16 * 1024 * 1024
 /** Inbound task streams per connection. */
 export const MAX_TASK_STREAMS_PER_CONNECTION = 4
+/** Tasks of a `map` job in flight at once, unless the job says otherwise. */
+export const DEFAULT_MAP_CONCURRENCY = 16
+/** Inputs one `map` job takes at most (its results are held until the job ends). */
+export const MAX_MAP_INPUTS = 1_000_000
+/** Share of a job's tasks done before stragglers get backups. */
+export const SPECULATION_DONE_FRACTION = 0.75
+/** A task running this many times the median task time gets a backup. */
+export const SPECULATION_SLOW_FACTOR = 1.5
+/** How often a job in its last quarter looks for stragglers. */
+export const SPECULATION_CHECK_MS = 25

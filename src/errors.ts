@@ -118,6 +118,22 @@ export class InvalidArgumentError extends MeshError {
   }
 }
 
+/**
+ * One task of a `map` job failed for good, which fails the job: `index` is
+ * the task's place in the inputs, `cause` its error (a {@link RemoteError}
+ * when the handler threw).
+ */
+export class MapTaskError extends MeshError {
+  static readonly code = 'MapTaskError'
+  readonly index: number
+
+  constructor (index: number, cause: Error) {
+    super(`task ${index} failed: ${cause.message}`, { cause })
+    this.name = 'MapTaskError'
+    this.index = index
+  }
+}
+
 /** The node was stopped while the call was in flight, or before it began. */
 export class NotStartedError extends MeshError {
   static readonly code = 'NotStartedError'

@@ -4,6 +4,7 @@
  */
 export * from './errors.ts'
 export type * from './types.ts'
+export type { MapJob, MapOptions, MapProgress, MapResult } from './compute/map-types.ts'
 export { createMesh } from './mesh-node.ts'
 export { LLM_CHAT_SERVICE, continueRequest, parseChatRequest } from './models/chat.ts'
 export type { ChatMessage, ChatRequest, ChatRole } from './models/chat.ts'

@@ -9,6 +9,8 @@ import {
 } from './constants.ts'
 import { createBalancer } from './dispatch/balancers.ts'
 import { gather } from './dispatch/fanout.ts'
+import { hedged } from './compute/hedge.ts'
+import { startMap } from './compute/map.ts'
 import { AbortError, InvalidArgumentError, NoWorkersError, TimeoutError } from './errors.ts'
 import { checkName } from './util/names.ts'
 import { sleep } from './util/sleep.ts'
@@ -17,7 +19,10 @@ import type { Journal } from './journal/journal.ts'
 import type { Call, CallInit } from './dispatch/call.ts'
 import type { Requester } from './dispatch/requester.ts'
 import type { PeerTable } from './presence/peer-table.ts'
-import type { Balancer, BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, StreamOptions, TaskStream } from './types.ts'
+import type { Balancer, BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, RequestOptions, StreamOptions, TaskStream } from './types.ts'
+import type { MapJob, MapOptions } from './compute/map-types.ts'
+import type { TaskRunner } from './compute/task-runner.ts'
+import type { EncodedPayload } from './wire/payload.ts'
 
 export interface CallsInit {
   requester: Requester
@@ -43,9 +48,32 @@ export class Calls {
     this.prefix = Array.from(crypto.getRandomValues(new Uint8Array(6)), b => b.toString(36).padStart(2, '0')).join('')
   }
 
-  async request<O> (service: string, input: unknown, options: CallOptions): Promise<O> {
+  async request<O> (service: string, input: unknown, options: RequestOptions): Promise<O> {
+    const { hedgeAfterMs } = options
+    if (hedgeAfterMs != null) {
+      if (typeof hedgeAfterMs !== 'number' || !(hedgeAfterMs > 0) || hedgeAfterMs > MAX_TIMEOUT_MS) {
+        throw new InvalidArgumentError(`hedgeAfterMs is a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`)
+      }
+      const runner = this.runner(service, options)
+      const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
+      return hedged<O>(runner, encodePayload(input), hedgeAfterMs, deadline)
+    }
     const call = this.start(service, input, options, false, DEFAULT_REQUEST_TIMEOUT_MS)
     return call.result as Promise<O>
+  }
+
+  map<O> (service: string, inputs: unknown, options: MapOptions): MapJob<O> {
+    return startMap<O>(inputs, options, taskOptions => this.runner(service, taskOptions))
+  }
+
+  /** Starts unary calls of `service` with `options`, each input already encoded (map, hedging). */
+  private runner (service: string, options: CallOptions): TaskRunner {
+    checkService(service)
+    checkOptions(options, DEFAULT_REQUEST_TIMEOUT_MS)
+    return {
+      start: (encoded, avoid, deadline) => this.start(service, undefined, options, false, DEFAULT_REQUEST_TIMEOUT_MS, { encoded, avoid, deadline }),
+      cancel: (call, err) => { this.init.requester.cancel(call, err) }
+    }
   }
 
   stream<O> (service: string, input: unknown, options: StreamOptions): TaskStream<O> {
@@ -126,7 +154,7 @@ export class Calls {
       throw new NoWorkersError(`no live worker serves "${service}"`)
     }
     const peers = workers.map(w => w.peerId)
-    const calls: Call[] = peers.map(peerId => this.start(service, input, { ...options, maxAttempts: 1 }, false, DEFAULT_REQUEST_TIMEOUT_MS, peerId))
+    const calls: Call[] = peers.map(pinned => this.start(service, input, { ...options, maxAttempts: 1 }, false, DEFAULT_REQUEST_TIMEOUT_MS, { pinned }))
     return gather<O>(calls, peers, quorum, call => { this.init.requester.cancel(call, new AbortError('quorum reached')) })
   }
 
@@ -143,26 +171,15 @@ export class Calls {
     }
   }
 
-  private start (service: string, input: unknown, options: StreamOptions, streaming: boolean, defaultTimeoutMs: number, pinned?: string): Call {
+  private start (service: string, input: unknown, options: StreamOptions, streaming: boolean, defaultTimeoutMs: number, route: Route = {}): Call {
     checkService(service)
-    const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
-    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) {
-      throw new InvalidArgumentError(`timeoutMs is a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`)
-    }
-    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-      throw new InvalidArgumentError('maxAttempts is a positive integer')
-    }
-    const window = options.window ?? DEFAULT_STREAM_WINDOW
-    if (!Number.isInteger(window) || window < 1 || window > MAX_STREAM_WINDOW) {
-      throw new InvalidArgumentError(`window is an integer between 1 and ${MAX_STREAM_WINDOW}`)
-    }
+    const { timeoutMs, maxAttempts, window } = checkOptions(options, defaultTimeoutMs)
     const init: CallInit = {
       id: `${this.prefix}${(this.counter++).toString(36)}`,
       service,
-      input: encodePayload(input),
+      input: route.encoded ?? encodePayload(input),
       streaming,
-      deadline: Date.now() + timeoutMs,
+      deadline: route.deadline ?? Date.now() + timeoutMs,
       maxAttempts,
       balancer: this.balancer(options),
       broadcast: options.mode === 'broadcast',
@@ -171,7 +188,8 @@ export class Calls {
       maxResumeBytes: DEFAULT_RESUME_BUFFER_BYTES,
       model: options.model,
       preferPeer: options.preferPeer,
-      pinned,
+      pinned: route.pinned,
+      avoid: route.avoid,
       token: options.token
     }
     return this.init.requester.start(init, options.signal)
@@ -193,6 +211,35 @@ export class Calls {
     }
     return balancer
   }
+}
+
+/** Where a call may go and what it carries, beyond its options. */
+interface Route {
+  /** Only this worker (fan-out) */
+  pinned?: string
+  /** Never this worker (a backup of a task it runs) */
+  avoid?: string
+  /** The input, already encoded */
+  encoded?: EncodedPayload
+  /** Ends by then (epoch ms), rather than `timeoutMs` from now */
+  deadline?: number
+}
+
+/** Checks a call's options; returns them with their defaults applied. */
+function checkOptions (options: StreamOptions, defaultTimeoutMs: number): { timeoutMs: number, maxAttempts: number, window: number } {
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new InvalidArgumentError(`timeoutMs is a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`)
+  }
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new InvalidArgumentError('maxAttempts is a positive integer')
+  }
+  const window = options.window ?? DEFAULT_STREAM_WINDOW
+  if (!Number.isInteger(window) || window < 1 || window > MAX_STREAM_WINDOW) {
+    throw new InvalidArgumentError(`window is an integer between 1 and ${MAX_STREAM_WINDOW}`)
+  }
+  return { timeoutMs, maxAttempts, window }
 }
 
 function checkService (service: string): void {

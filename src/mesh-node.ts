@@ -16,9 +16,10 @@ import type { TaskChannel } from './channel/task-channel.ts'
 import type { PeerRecord } from './presence/peer-table.ts'
 import type { PeerPenalties } from './security/penalties.ts'
 import type {
-  BroadcastOptions, BroadcastReply, CallOptions, Handler, MeshComponents, MeshInit, MeshNode, MeshNodeEvents,
-  PeerInfo, PeerState, RecoveredTask, ServeOptions, StreamOptions, TaskStream
+  BroadcastOptions, BroadcastReply, Handler, MeshComponents, MeshInit, MeshNode, MeshNodeEvents,
+  PeerInfo, PeerState, RecoveredTask, RequestOptions, ServeOptions, StreamOptions, TaskStream
 } from './types.ts'
+import type { MapJob, MapOptions } from './compute/map-types.ts'
 import type { Frame } from './wire/frame.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -73,8 +74,12 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.parts.worker.unserve(service)
   }
 
-  async request<O = any> (service: string, input?: unknown, options: CallOptions = {}): Promise<O> {
+  async request<O = any> (service: string, input?: unknown, options: RequestOptions = {}): Promise<O> {
     return this.parts.calls.request(service, input, options)
+  }
+
+  map<O = any> (service: string, inputs: unknown[], options: MapOptions = {}): MapJob<O> {
+    return this.parts.calls.map(service, inputs, options)
   }
 
   stream<O = any> (service: string, input?: unknown, options: StreamOptions = {}): TaskStream<O> {

@@ -6,6 +6,7 @@ import type { Journal } from './journal/journal.ts'
 import type { AccessPolicy } from './security/access.ts'
 import type { PeerLimitsInit } from './security/limits.ts'
 import type { PeerPenalties } from './security/penalties.ts'
+import type { MapJob, MapOptions } from './compute/map-types.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { TypedEventTarget } from 'main-event'
 
@@ -169,6 +170,16 @@ export interface CallOptions {
   preferPeer?: string
   /** Capability token presented to protected services */
   token?: Uint8Array
+}
+
+/** Options of {@link MeshNode.request}. */
+export interface RequestOptions extends CallOptions {
+  /**
+   * When the first attempt has not answered after this long, a second goes
+   * to another worker; the first answer is kept and the other attempt
+   * cancelled. Only for idempotent services: both attempts may run.
+   */
+  hedgeAfterMs?: number
 }
 
 /** Options of {@link MeshNode.stream}. */
@@ -358,9 +369,15 @@ export interface MeshNode extends TypedEventTarget<MeshNodeEvents> {
   unserve(service: string): void
 
   /** Runs a task on one worker and resolves with its result. */
-  request<O = any>(service: string, input?: unknown, options?: CallOptions): Promise<O>
+  request<O = any>(service: string, input?: unknown, options?: RequestOptions): Promise<O>
   /** Runs a task on one worker and yields its chunks, moving it if the worker dies. */
   stream<O = any>(service: string, input?: unknown, options?: StreamOptions): TaskStream<O>
+  /**
+   * Runs one task per input over the service's workers; see {@link MapJob}.
+   * Throws InvalidArgumentError before anything is sent when `inputs` is not
+   * an array or an input cannot be serialised.
+   */
+  map<O = any>(service: string, inputs: unknown[], options?: MapOptions): MapJob<O>
   /** Runs a task on every live worker of a service and gathers the answers. */
   broadcast<O = any>(service: string, input?: unknown, options?: BroadcastOptions): Promise<Array<BroadcastReply<O>>>
 

@@ -26,6 +26,8 @@ export interface CallInit {
   maxResumeBytes: number
   model?: string
   preferPeer?: string
+  /** Never this worker (a backup attempt of a task another worker holds) */
+  avoid?: string
   /** Only this worker may run the task (fan-out) */
   pinned?: string
   token?: Uint8Array
@@ -48,6 +50,7 @@ export class Call {
   private readonly triedPeers = new Set<string>()
   private attempts = 0
   private assigned?: string
+  private endedOn?: string
   private attemptChannel?: TaskChannel
   private sentAt = 0
   private activeAt = 0
@@ -71,6 +74,9 @@ export class Call {
     this.service = init.service
     this.journaled = journaled && init.pinned == null
     this.received = new Received(init)
+    if (init.avoid != null) {
+      this.triedPeers.add(init.avoid)
+    }
     this.settledPromise = new Promise((resolve, reject) => {
       this.resolveSettled = resolve
       this.rejectSettled = reject
@@ -111,6 +117,8 @@ export class Call {
   get attempt (): number { return this.attempts }
   /** The worker holding the current attempt, once one is chosen. */
   get worker (): string | undefined { return this.assigned }
+  /** The worker that held the call when it ended (the one that answered, on success). */
+  get answeredBy (): string | undefined { return this.endedOn }
   /** The channel of the current attempt, once dispatched. */
   get channel (): TaskChannel | undefined { return this.attemptChannel }
   /** When the current attempt was dispatched. */
@@ -255,6 +263,7 @@ export class Call {
       return false
     }
     this.settled = true
+    this.endedOn = this.assigned
     clearTimeout(this.deadlineTimer)
     this.abortCleanup?.()
     this.claimOpen = false

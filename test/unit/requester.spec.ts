@@ -202,4 +202,15 @@ describe('Requester', () => {
       expect(call.claiming).toBe(true)
     })
   })
+  describe('backups', () => {
+    it('never sends a call to the worker it avoids, even one it prefers, nor takes its offer', () => {
+      const call = requester.start(callInit({ avoid: 'A', preferPeer: 'A' }))
+      expect(sentOf(channels.to('A'), KIND_TASK)).toHaveLength(0)
+      expect(call.worker).not.toBe('A')
+      requester.onWorkerDown(call.worker!, 'dead')
+      requester.onWorkerDown(call.worker!, 'dead')
+      // B and C failed, A is avoided: nobody is left
+      expect(sentOf(channels.to('A'), KIND_TASK)).toHaveLength(0)
+    })
+  })
 })

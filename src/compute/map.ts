@@ -1,0 +1,45 @@
+/**
+ * `node.map`: checks a job's inputs and options, every input encoded before
+ * any task is sent, and starts the job.
+ */
+import { DEFAULT_MAP_CONCURRENCY, MAX_MAP_INPUTS } from '../constants.ts'
+import { InvalidArgumentError } from '../errors.ts'
+import { encodePayload } from '../wire/payload.ts'
+import { RunningMap } from './map-job.ts'
+import type { EncodedPayload } from '../wire/payload.ts'
+import type { MapJob, MapOptions } from './map-types.ts'
+import type { TaskRunner } from './task-runner.ts'
+
+/**
+ * Starts a job of one task per input. `runner` builds the runner of the
+ * job's calls from the per-task options (it checks them, and throws on bad ones).
+ */
+export function startMap<O> (inputs: unknown, options: MapOptions, runner: (options: MapOptions) => TaskRunner): MapJob<O> {
+  if (!Array.isArray(inputs)) {
+    throw new InvalidArgumentError('map takes an array of inputs')
+  }
+  if (inputs.length > MAX_MAP_INPUTS) {
+    throw new InvalidArgumentError(`map takes at most ${MAX_MAP_INPUTS} inputs`)
+  }
+  const concurrency = options.concurrency ?? DEFAULT_MAP_CONCURRENCY
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidArgumentError('concurrency is a positive integer')
+  }
+  const speculative = options.speculative ?? true
+  if (typeof speculative !== 'boolean') {
+    throw new InvalidArgumentError('speculative is a boolean')
+  }
+  // the tasks' calls get no signal of their own: the job cancels them
+  const tasks = runner({ ...options, signal: undefined })
+  return new RunningMap<O>({ runner: tasks, inputs: encodeAll(inputs), concurrency, speculative, signal: options.signal })
+}
+
+function encodeAll (inputs: unknown[]): EncodedPayload[] {
+  return inputs.map((input, index) => {
+    try {
+      return encodePayload(input)
+    } catch (err: any) {
+      throw new InvalidArgumentError(`input ${index} cannot be sent: ${err.message}`, { cause: err })
+    }
+  })
+}
