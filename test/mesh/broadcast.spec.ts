@@ -22,11 +22,17 @@ describe('fan-out with a quorum', () => {
     mesh = await createMeshOf(6)
     const [, fast1, fast2, slow1, slow2, caller] = mesh.nodes
     const cancelled: string[] = []
+    // the fast workers answer once both slow ones run, so the quorum is
+    // reached while there is work to cancel (not before it was dispatched)
+    let started = 0
+    let bothSlowStarted!: () => void
+    const slowRunning = new Promise<void>(resolve => { bothSlowStarted = resolve })
     for (const fast of [fast1, fast2]) {
-      fast.serve('vote', async () => fast.peerId)
+      fast.serve('vote', async () => { await slowRunning; return fast.peerId })
     }
     for (const slow of [slow1, slow2]) {
       slow.serve('vote', async (_input: unknown, ctx: HandlerContext) => {
+        if (++started === 2) bothSlowStarted()
         await new Promise<void>(resolve => {
           const timer = setTimeout(resolve, SLOW_MS)
           ctx.signal.addEventListener('abort', () => {
