@@ -1,14 +1,17 @@
 /**
  * A task journal on LevelDB, for requesters that must survive a restart.
  *
- * Recording a task and forgetting it are the two moments that decide what a
- * restart finds, and neither may wait for an asynchronous write: a task
+ * Recording a task, noting its worker and forgetting it are the moments that
+ * decide what a restart finds, and none may wait for an asynchronous write:
+ * a task
  * recorded "soon" is lost if the process dies before the write lands (the
- * caller already holds its promise), and a task forgotten before the caller
- * hears its outcome is lost if the process dies in between. So both go
- * first to a small append-only log with a synchronous write — a task is in
- * the journal once `request()` returns, and is forgotten in the same turn
- * of the event loop in which its caller hears the outcome — and LevelDB,
+ * caller already holds its promise), a worker noted "soon" is lost if it dies
+ * just after the dispatch (and `recover()` then reruns the task elsewhere),
+ * and a task forgotten before the caller hears its outcome is lost if the
+ * process dies in between. So all go first to a small append-only log with
+ * a synchronous write — a task is in the journal once `request()` returns,
+ * its worker once the task is sent, and it is forgotten in the same turn of
+ * the event loop in which its caller hears the outcome — and LevelDB,
  * which holds the journal's compacted state, follows in the background.
  * Opening the journal replays the log into LevelDB.
  *
@@ -40,6 +43,8 @@ const MAX_LOG_LINES = 10_000
 interface Unsettled {
   /** The record, while its LevelDB write may not have landed */
   record?: JournalRecord
+  /** The worker noted for a task LevelDB already holds, while that note may not have landed */
+  worker?: string
   forgotten: boolean
   /** The task's LevelDB writes, in order */
   write: Promise<void>
@@ -66,7 +71,7 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
   }
 
   const compact = (): void => {
-    const text = [...unsettled].map(([id, u]) => u.forgotten ? forgetLine(id) : u.record != null ? recordLine(u.record) : '').join('')
+    const text = [...unsettled].map(([id, u]) => u.forgotten ? forgetLine(id) : u.record != null ? recordLine(u.record) : u.worker != null ? workerLine(id, u.worker) : '').join('')
     // write aside and rename, so a crash leaves one whole log
     writeFileSync(`${logPath}.tmp`, text)
     renameSync(`${logPath}.tmp`, logPath)
@@ -102,9 +107,9 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
       if (current?.forgotten === true) {
         return
       }
-      // best effort, LevelDB only: a lost note only costs the preference
       const record = current?.record != null ? { ...current.record, worker } : undefined
-      await track(id, { record, forgotten: false }, async () => {
+      log(record != null ? recordLine(record) : workerLine(id, worker))
+      await track(id, { record, worker, forgotten: false }, async () => {
         if (record != null) {
           await records.add(record)
         } else {
@@ -127,6 +132,8 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
           byId.delete(id)
         } else if (u.record != null) {
           byId.set(id, u.record)
+        } else if (u.worker != null && byId.has(id)) {
+          byId.set(id, { ...byId.get(id)!, worker: u.worker })
         }
       }
       return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt).slice(0, limit)
@@ -149,10 +156,14 @@ function forgetLine (id: string): string {
   return `-${encodeURIComponent(id)}\n`
 }
 
+function workerLine (id: string, worker: string): string {
+  return `@${encodeURIComponent(id)} ${encodeURIComponent(worker)}\n`
+}
+
 /**
  * Applies the log a crash left behind to LevelDB: forgotten tasks are
- * deleted, and recorded ones are added unless LevelDB has them already
- * (its copy is as new or newer: it may carry the worker's note).
+ * deleted, recorded ones are added unless LevelDB has them already, and
+ * the last worker noted for each task still recorded is written to it.
  */
 async function replay (logPath: string, records: Journal): Promise<void> {
   const lines = readFileSync(logPath, 'utf8').split('\n')
@@ -160,14 +171,22 @@ async function replay (logPath: string, records: Journal): Promise<void> {
   lines.pop()
   const added = new Map<string, JournalRecord>()
   const forgotten = new Set<string>()
+  const workers = new Map<string, string>()
   for (const text of lines) {
     try {
       if (text.startsWith('+')) {
         const record = decodeJournalRecord(Buffer.from(text.slice(1), 'base64'))
         added.set(record.id, record)
+        if (record.worker != null) {
+          workers.set(record.id, record.worker)
+        }
+      } else if (text.startsWith('@')) {
+        const [id, worker] = text.slice(1).split(' ').map(decodeURIComponent)
+        workers.set(id, worker)
       } else if (text.startsWith('-')) {
         const id = decodeURIComponent(text.slice(1))
         added.delete(id)
+        workers.delete(id)
         forgotten.add(id)
       }
     } catch {
@@ -182,5 +201,8 @@ async function replay (logPath: string, records: Journal): Promise<void> {
     if (!stored.has(id)) {
       await records.add(record)
     }
+  }
+  for (const [id, worker] of workers) {
+    await records.assign?.(id, worker)
   }
 }

@@ -53,6 +53,7 @@ export class Call {
   private endedOn?: string
   private attemptChannel?: TaskChannel
   private sentAt = 0
+  private chosenAt = 0
   private activeAt = 0
   private error?: Error
   private claimOpen = false
@@ -139,6 +140,7 @@ export class Call {
   assign (peerId: string): void {
     this.assigned = peerId
     this.attemptChannel = undefined
+    this.chosenAt = Date.now()
   }
 
   /** Sends the next attempt on `channel`; returns its number. */
@@ -159,7 +161,9 @@ export class Call {
       return undefined
     }
     this.triedPeers.add(peerId)
-    this.moved = { peerId, reason, since: this.sentAt }
+    // an attempt whose channel is still opening was never sent: it began when its worker was chosen
+    const since = this.attemptChannel != null ? this.sentAt : this.chosenAt
+    this.moved = { peerId, reason, since }
     this.error = err ?? this.error ?? new NoWorkersError(`worker ${peerId} failed: ${reason}`, { peerId })
     this.release()
     return peerId

@@ -28,7 +28,11 @@ export async function startCli (args: string[], timeoutMs = 30_000): Promise<Cli
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
   const exited = new Promise<number | null>(resolve => { child.once('exit', code => { resolve(code) }) })
   const peerId = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`meshwork ${args[0]} not up in ${timeoutMs} ms: ${stderr}`)) }, timeoutMs)
+    const timer = setTimeout(() => {
+      // nobody holds a child that never came up: it must not outlive the test
+      child.kill('SIGKILL')
+      reject(new Error(`meshwork ${args[0]} not up in ${timeoutMs} ms: ${stderr}`))
+    }, timeoutMs)
     void exited.then(code => {
       clearTimeout(timer)
       reject(new Error(`meshwork ${args[0]} exited (${code}) before it was up: ${stderr}`))

@@ -24,6 +24,8 @@ const STREAMS = 50
  */
 const STOP_REROUTE_BOUND_MS = 5_000
 const KILL_REROUTE_BOUND_MS = STOP_REROUTE_BOUND_MS
+/** A woken worker speaks within a presence refresh (5 s); loose, far below the test's timeout */
+const RETURN_BOUND_MS = 20_000
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]
 
 describe('workers killed and stopped under load', () => {
@@ -33,9 +35,11 @@ describe('workers killed and stopped under load', () => {
 
   beforeAll(async () => {
     relay = await startRelay()
-    workers = await Promise.all(Array.from({ length: 4 }, async () => startWorker(relay.tcp, [
-      '--service', 'demo-llm', '--handler', 'demo-llm', '--concurrency', '64', '--token-delay-ms', '20'
-    ])))
+    // each worker is kept as it comes up, so a failed start still kills the others
+    workers = []
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      workers.push(await startWorker(relay.tcp, ['--service', 'demo-llm', '--handler', 'demo-llm', '--concurrency', '64', '--token-delay-ms', '20']))
+    }))
     requester = await createMeshNode({ bootstrap: [relay.tcp], webrtc: false })
     await requester.waitForWorkers('demo-llm', 4, { timeoutMs: 20_000 })
   })
@@ -102,8 +106,14 @@ describe('workers killed and stopped under load', () => {
     const alive = new Promise<void>(resolve => {
       requester.addEventListener('peer:alive', e => { if (e.detail.peerId === stopped.peerId) resolve() })
     })
+    const stateOf = (): string | undefined => requester.peers().find(p => p.peerId === stopped.peerId)?.state
+    const before = stateOf()
     stopped.kill('SIGCONT')
-    await alive
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new Error(`no peer:alive within ${RETURN_BOUND_MS} ms of SIGCONT: the worker was ${before} then, ${stateOf()} now`)) }, RETURN_BOUND_MS)
+    })
+    await Promise.race([alive, late]).finally(() => { clearTimeout(timer) })
     // and it takes new work again
     const seen = new Set<string>()
     const listener = (e: CustomEvent<TaskEvent>): void => { seen.add(e.detail.peerId) }

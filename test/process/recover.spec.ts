@@ -18,8 +18,6 @@ import type { PeerProcess } from '../chaos/proc.ts'
 
 const WORKERS = 3
 const WORK_MS = 1_500
-/** Time for the journal's note of the worker to reach LevelDB after a dispatch (a few ms when idle) */
-const NOTE_LANDS_MS = 300
 
 describe('recover() after a requester died with an answered job', () => {
   let mesh: ChaosMesh
@@ -44,9 +42,7 @@ describe('recover() after a requester died with an answered job', () => {
     const runs = (): Array<{ worker: PeerProcess, task: string, ok?: boolean, ev: string }> => mesh.workers.flatMap(worker =>
       worker.events.filter(e => (e.ev === 'began' || e.ev === 'ran') && e.req === first.peerId).map(e => ({ worker, task: e.task, ok: e.ok, ev: e.ev })))
     const began = await Promise.any(mesh.workers.map(async w => waitForEvent(w, e => e.ev === 'began' && e.req === first.peerId, 20_000, 'the job running')))
-    // the journal notes the worker of a dispatch a moment after it (best effort, behind the record's own
-    // write): stop the requester once that note has landed, well before the job is done
-    await new Promise(resolve => setTimeout(resolve, NOTE_LANDS_MS))
+    // stopped as soon as the job runs: the journal's note of the worker must already be kept
     first.signal('SIGSTOP')
     const original = runs().find(r => r.ev === 'began')!.worker
     // the worker finishes and answers; the frozen requester never reads it

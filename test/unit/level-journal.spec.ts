@@ -3,9 +3,11 @@
  * replayed on open, a cut-short last line is ignored, and the log stays
  * bounded.
  */
+import { spawnSync } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { levelJournal } from '../../node/journal.ts'
 import type { JournalRecord } from '../../src/journal/journal.ts'
@@ -48,6 +50,26 @@ describe('levelJournal', () => {
     const pending = await second.pending()
     expect(pending.map(r => [r.id, r.worker])).toEqual([['b', 'worker-1']])
     await second.close()
+  })
+
+  it('keeps the worker noted just before the process was killed', async () => {
+    const path = dir()
+    // a requester that dispatches a recorded task and is killed in the same turn
+    const script = `
+      import { levelJournal } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../node/journal.ts')).href)}
+      const first = await levelJournal(${JSON.stringify(path)})
+      await first.add({ id: 'a', service: 's', input: { data: new Uint8Array([1]), codec: 0 }, streaming: false, createdAt: 1, deadline: Date.now() + 60_000, maxAttempts: 3 })
+      // the record itself is in LevelDB
+      await first.close()
+      const journal = await levelJournal(${JSON.stringify(path)})
+      void journal.assign('a', 'worker-1')
+      process.kill(process.pid, 'SIGKILL')
+    `
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(child.signal, child.stderr).toBe('SIGKILL')
+    const journal = await levelJournal(path)
+    expect((await journal.pending()).map(r => [r.id, r.worker])).toEqual([['a', 'worker-1']])
+    await journal.close()
   })
 
   it('keeps its log bounded', async () => {

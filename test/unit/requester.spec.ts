@@ -130,6 +130,35 @@ describe('Requester', () => {
       await expect(call.result).resolves.toBe('ok')
     })
 
+    it('times a move from when the worker was chosen while its channel was still opening', async () => {
+      // the channel to A never finishes opening; B and C are open
+      const existing = channels.existing
+      channels.existing = (peer: string) => peer === 'A' ? undefined : existing(peer)
+      vi.mocked(channels.get).mockImplementationOnce(async () => await new Promise<never>(() => {}))
+      const call = requester.start(callInit())
+      expect(call.worker).toBe('A')
+      vi.advanceTimersByTime(1_500)
+      requester.onWorkerDown('A', 'dead')
+      expect(sentOf(channels.to('B'), KIND_TASK).map(f => f.attempt)).toEqual([1])
+      const failover = events.find(e => e.type === 'task:failover')
+      expect(failover?.detail).toMatchObject({ taskId: call.id, from: 'A', peerId: 'B', reason: 'dead', elapsedMs: 1_500 })
+    })
+
+    it('times a second move from the second worker, not the first', async () => {
+      const call = requester.start(callInit())
+      vi.advanceTimersByTime(1_000)
+      const existing = channels.existing
+      channels.existing = (peer: string) => peer === 'B' ? undefined : existing(peer)
+      vi.mocked(channels.get).mockImplementationOnce(async () => await new Promise<never>(() => {}))
+      requester.onWorkerDown('A', 'dead')
+      expect(call.worker).toBe('B')
+      vi.advanceTimersByTime(500)
+      requester.onWorkerDown('B', 'dead')
+      expect(sentOf(channels.to('C'), KIND_TASK).map(f => f.attempt)).toEqual([2])
+      const failovers = events.filter(e => e.type === 'task:failover').map(e => e.detail)
+      expect(failovers).toMatchObject([{ from: 'B', peerId: 'C', elapsedMs: 500 }])
+    })
+
     it('ends with the last error once maxAttempts workers failed', async () => {
       const call = requester.start(callInit({ maxAttempts: 2 }))
       const busy = (attempt: number): Frame => frame({ kind: KIND_ERROR, task: call.id, attempt, code: 'Busy', message: `busy ${attempt}`, flags: FLAG_RETRYABLE })
