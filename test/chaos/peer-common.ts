@@ -5,7 +5,7 @@
 import { existsSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { hexToPsk } from './psk.ts'
-import type { NodeMeshInit } from 'meshwork/node'
+import type { NodeMeshInit } from '../../node/index.ts'
 import type { MeshNode } from '../../src/types.ts'
 
 export interface PeerArgs {

@@ -4,7 +4,7 @@
  *
  * Usage: node peer-relay.ts '{"host":"127.0.0.1"}'
  */
-import { createMeshNode } from 'meshwork/node'
+import { createMeshNode } from '../../node/index.ts'
 import { peerArgs, reportPeerEvents, stopOnSignal } from './peer-common.ts'
 
 const args = peerArgs()

@@ -12,7 +12,7 @@
  *
  * Usage: node peer-requester.ts '{"bootstrap":["/ip4/…"],"workers":3,"tasks":100}'
  */
-import { createMeshNode, levelJournal, loadIdentity } from 'meshwork/node'
+import { createMeshNode, levelJournal, loadIdentity } from '../../node/index.ts'
 import { emit, peerArgs, recordTo, reportPeerEvents } from './peer-common.ts'
 import { isRightAnswer, taskIndex, taskSpec } from './workload.ts'
 import type { TaskSpec } from './workload.ts'

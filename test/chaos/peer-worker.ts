@@ -9,7 +9,7 @@
  *
  * Usage: node peer-worker.ts '{"bootstrap":["/ip4/…"],"concurrency":32}'
  */
-import { createMeshNode } from 'meshwork/node'
+import { createMeshNode } from '../../node/index.ts'
 import { demoLlm } from '../../src/models/demo-llm.ts'
 import type { DemoLlmInput } from '../../src/models/demo-llm.ts'
 import type { Handler, HandlerContext } from '../../src/types.ts'
