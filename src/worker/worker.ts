@@ -25,7 +25,7 @@ export interface WorkerInit {
   limits?: PeerLimitsInit
   /** Called when the served set changes, so presence can announce it */
   onServicesChanged(): void
-  emit(event: 'work:start' | 'work:end', detail: TaskEvent & { ok?: boolean }): void
+  emit(event: 'work:start' | 'work:end', detail: TaskEvent & { ok?: boolean, cancelled?: boolean }): void
 }
 
 export class WorkerRuntime {
@@ -248,7 +248,7 @@ export class WorkerRuntime {
       if (this.tasks.get(task.key) === task) {
         this.tasks.delete(task.key)
       }
-      this.init.emit('work:end', { ...event, ok })
+      this.init.emit('work:end', { ...event, ok, cancelled: task.controller.signal.aborted })
       this.next(slot)
     }
   }
