@@ -17,6 +17,7 @@ import { libp2pOptions } from './libp2p-options.ts'
 import { dialDiscovered, mdnsInit } from './mdns.ts'
 import { logger } from '@libp2p/logger'
 import { createMeshMetrics } from './metrics/metrics.ts'
+import { startTracing } from './tracing.ts'
 import type { MeshMetrics } from './metrics/metrics.ts'
 import type { Registry } from 'prom-client'
 import type { MdnsInit } from './mdns.ts'
@@ -82,7 +83,7 @@ export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode
   if (init.metrics != null && init.metrics !== false) {
     return withMetrics(init, init.metrics === true ? {} : init.metrics)
   }
-  return assembleMesh({
+  const node = await assembleMesh({
     privateKey: init.privateKey,
     libp2pOptions: async (privateKey, penalties) => libp2pOptions(init, privateKey, penalties),
     onLibp2p: (libp2p) => {
@@ -91,6 +92,18 @@ export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode
       libp2p.addEventListener('stop', stopDialing, { once: true })
     }
   }, init)
+  return withTracing(node)
+}
+
+/** Sets up trace export if the environment asks for it; stopping the node flushes its spans. */
+async function withTracing (node: MeshNode): Promise<MeshNode> {
+  const flush = await startTracing(node.peerId)
+  const stop = node.stop.bind(node)
+  node.stop = async () => {
+    await stop()
+    await flush().catch(() => {})
+  }
+  return node
 }
 export { levelJournal } from './journal.ts'
 export type { LevelJournal } from './journal.ts'
