@@ -17,6 +17,7 @@ import { libp2pOptions } from './libp2p-options.ts'
 import { dialDiscovered, mdnsInit } from './mdns.ts'
 import { logger } from '@libp2p/logger'
 import { createMeshMetrics } from './metrics/metrics.ts'
+import { STATS_SERVICE } from './metrics/stats.ts'
 import { startTracing } from './tracing.ts'
 import type { MeshMetrics } from './metrics/metrics.ts'
 import type { Registry } from 'prom-client'
@@ -125,6 +126,7 @@ async function withMetrics (init: NodeMeshInit, options: { registry?: Registry, 
     libp2p: { ...libp2pMetrics, ...init.libp2p }
   })
   metricsOfNode.set(node, metrics)
+  node.serve(STATS_SERVICE, () => metrics.stats())
   return node
 }
 export { createMeshMetrics } from './metrics/metrics.ts'

@@ -4,6 +4,8 @@
  * nodes in one process do not mix), which libp2p's own figures can share.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { RecentStats, STATS_SERVICE } from './stats.ts'
+import type { PeerStats } from './stats.ts'
 import type { TaskOutcome, TelemetrySink, TelemetrySources } from '../../src/telemetry/sink.ts'
 
 /** Histogram buckets of durations, in seconds: 1 ms to 2 minutes. */
@@ -18,6 +20,8 @@ export interface MeshMetrics {
   sink: TelemetrySink
   /** The registry in Prometheus text format */
   text(): Promise<string>
+  /** Recent figures, for `meshwork top` */
+  stats(): PeerStats
 }
 
 /** Builds the meshwork metrics in `registry` (a fresh one by default). */
@@ -31,6 +35,7 @@ export function createMeshMetrics (registry: Registry = new Registry()): MeshMet
   const firstChunk = new Histogram({ name: 'meshwork_time_to_first_chunk_seconds', help: 'Streams from their first dispatch to their first chunk', labelNames: ['service'], buckets: DURATION_BUCKETS_SECONDS, registers })
   const failovers = new Counter({ name: 'meshwork_failovers_total', help: 'Call attempts moved to another worker, by reason', labelNames: ['service', 'reason'], registers })
   const reasons = new Set<string>()
+  const recent = new RecentStats()
   new Gauge({
     name: 'meshwork_tasks_in_flight',
     help: 'Tasks running in this peer\'s handlers',
@@ -58,6 +63,8 @@ export function createMeshMetrics (registry: Registry = new Registry()): MeshMet
   const sink: TelemetrySink = {
     attach (s) { sources = s },
     taskEnded (service: string, outcome: TaskOutcome, seconds: number) {
+      if (service === STATS_SERVICE) return
+      recent.task(seconds)
       tasks.inc({ service, outcome })
       taskSeconds.observe({ service }, seconds)
     },
@@ -67,9 +74,10 @@ export function createMeshMetrics (registry: Registry = new Registry()): MeshMet
     },
     firstChunk (service, seconds) { firstChunk.observe({ service }, seconds) },
     failover (service, reason) {
+      recent.failover()
       if (!reasons.has(reason) && reasons.size < MAX_FAILOVER_REASONS) reasons.add(reason)
       failovers.inc({ service, reason: reasons.has(reason) ? reason : 'other' })
     }
   }
-  return { registry, sink, text: async () => registry.metrics() }
+  return { registry, sink, text: async () => registry.metrics(), stats: () => recent.read() }
 }
