@@ -10,7 +10,9 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import type { Span } from '@opentelemetry/api'
 
 const TRACER_NAME = 'meshwork'
-const tracer = (): ReturnType<typeof trace.getTracer> => trace.getTracer(TRACER_NAME)
+// a proxy: it finds an SDK registered after this module loaded
+const meshTracer = trace.getTracer(TRACER_NAME)
+const tracer = (): typeof meshTracer => meshTracer
 
 /** The span of one call on the requester, with the context its tasks carry. */
 export class CallTrace {
