@@ -43,7 +43,7 @@ export async function run (argv: string[]): Promise<void> {
   }
   const mdns = values.mdns === true
   const relay = await startRelay({ port: 0, mdns, metrics: metricsPort(values) != null })
-  const closeMetrics = await exposeMetrics(relay, metricsPort(values))
+  const closeMetrics = await exposeMetrics(relay, metricsPort(values), values['metrics-host'])
   const addrs = relayAddrs(relay)
   const tcp = addrs.filter(a => !a.includes('/ws'))
   mkdirSync(dirname(BOOTSTRAP_FILE), { recursive: true })
