@@ -16,6 +16,11 @@ import { assembleMesh } from '../src/platform.ts'
 import { libp2pOptions } from './libp2p-options.ts'
 import { dialDiscovered, mdnsInit } from './mdns.ts'
 import { logger } from '@libp2p/logger'
+import { createMeshMetrics } from './metrics/metrics.ts'
+import { STATS_SERVICE } from './metrics/stats.ts'
+import { startTracing } from './tracing.ts'
+import type { MeshMetrics } from './metrics/metrics.ts'
+import type { Registry } from 'prom-client'
 import type { MdnsInit } from './mdns.ts'
 import type { MeshInit, MeshNode } from '../src/types.ts'
 import type { PrivateKey } from '@libp2p/interface'
@@ -59,11 +64,27 @@ export interface NodeMeshInit extends MeshInit {
   discovery?: { mdns?: boolean | MdnsInit }
   /** Extra libp2p options, applied over meshwork's */
   libp2p?: Partial<Libp2pOptions<any>>
+  /**
+   * Prometheus metrics (`meshwork_*`, and libp2p's own `libp2p_*` unless
+   * `libp2p: false`) in a prom-client registry of this node, or the one
+   * given; read them with `meshMetrics(node)`. Off by default
+   */
+  metrics?: boolean | { registry?: Registry, libp2p?: boolean }
+}
+
+const metricsOfNode = new WeakMap<MeshNode, MeshMetrics>()
+
+/** The metrics of a node created with `metrics` on, else undefined. */
+export function meshMetrics (node: MeshNode): MeshMetrics | undefined {
+  return metricsOfNode.get(node)
 }
 
 /** Starts a mesh peer on Node. */
 export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode> {
-  return assembleMesh({
+  if (init.metrics != null && init.metrics !== false) {
+    return withMetrics(init, init.metrics === true ? {} : init.metrics)
+  }
+  const node = await assembleMesh({
     privateKey: init.privateKey,
     libp2pOptions: async (privateKey, penalties) => libp2pOptions(init, privateKey, penalties),
     onLibp2p: (libp2p) => {
@@ -72,9 +93,43 @@ export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode
       libp2p.addEventListener('stop', stopDialing, { once: true })
     }
   }, init)
+  return withTracing(node)
+}
+
+/** Sets up trace export if the environment asks for it; stopping the node flushes its spans. */
+async function withTracing (node: MeshNode): Promise<MeshNode> {
+  const flush = await startTracing(node.peerId)
+  const stop = node.stop.bind(node)
+  node.stop = async () => {
+    await stop()
+    await flush().catch(() => {})
+  }
+  return node
 }
 export { levelJournal } from './journal.ts'
 export type { LevelJournal } from './journal.ts'
 export { loadIdentity } from './identity.ts'
 export { MDNS_SERVICE_TAG } from './mdns.ts'
 export type { MdnsInit } from './mdns.ts'
+
+async function withMetrics (init: NodeMeshInit, options: { registry?: Registry, libp2p?: boolean }): Promise<MeshNode> {
+  const metrics = createMeshMetrics(options.registry)
+  let libp2pMetrics = {}
+  if (options.libp2p !== false) {
+    const { prometheusMetrics } = await import('@libp2p/prometheus-metrics')
+    libp2pMetrics = { metrics: prometheusMetrics({ registry: metrics.registry, preserveExistingMetrics: true }) }
+  }
+  const node = await createMeshNode({
+    ...init,
+    metrics: false,
+    telemetry: metrics.sink,
+    libp2p: { ...libp2pMetrics, ...init.libp2p }
+  })
+  metricsOfNode.set(node, metrics)
+  node.serve(STATS_SERVICE, () => metrics.stats())
+  return node
+}
+export { createMeshMetrics } from './metrics/metrics.ts'
+export type { MeshMetrics } from './metrics/metrics.ts'
+export { serveMetrics } from './metrics/serve.ts'
+export type { MetricsServer } from './metrics/serve.ts'

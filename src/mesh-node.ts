@@ -10,6 +10,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { TypedEventEmitter } from 'main-event'
 import { createParts } from './mesh-parts.ts'
 import { peerInfo } from './presence/peer-info.ts'
+import { observeMesh } from './telemetry/observe.ts'
 import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
 import type { MeshParts } from './mesh-parts.ts'
 import type { TaskChannel } from './channel/task-channel.ts'
@@ -20,6 +21,7 @@ import type {
   PeerInfo, PeerState, RecoveredTask, RequestOptions, ServeOptions, StreamOptions, TaskStream
 } from './types.ts'
 import type { MapJob, MapOptions } from './compute/map-types.ts'
+import type { TelemetrySink } from './telemetry/sink.ts'
 import type { Frame } from './wire/frame.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -31,9 +33,12 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   private readonly parts: MeshParts
   private readonly penalties?: PeerPenalties
   private stopped = false
+  private readonly init: MeshInit
+  private detachTelemetry?: () => void
 
   constructor (components: MeshComponents, init: MeshInit) {
     super()
+    this.init = init
     const { libp2p, privateKey, penalties } = components
     const pubsub = (libp2p.services as { pubsub?: GossipSub }).pubsub
     if (pubsub == null) {
@@ -60,6 +65,23 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     antiEntropy.start()
     this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     await connector.start()
+    this.attachTelemetry(this.init.telemetry)
+  }
+
+  private attachTelemetry (sink: TelemetrySink | undefined): void {
+    if (sink == null) {
+      return
+    }
+    const { worker, table } = this.parts
+    sink.attach?.({
+      services: () => [...worker.slots()].map(s => ({ name: s.name, running: s.running, queued: s.queue.length })),
+      peers: () => {
+        const counts = { alive: 0, suspect: 0, dead: 0 }
+        for (const record of table.all()) counts[record.state]++
+        return counts
+      }
+    })
+    this.detachTelemetry = observeMesh(this, sink)
   }
 
   addrs (): string[] {
@@ -115,6 +137,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       return
     }
     this.stopped = true
+    this.detachTelemetry?.()
     const { connector, antiEntropy, liveness, requester, worker, presence, offers, relayTopics, topics, channels } = this.parts
     connector.stop()
     antiEntropy.stop()

@@ -5,6 +5,7 @@
 import type { Journal } from './journal/journal.ts'
 import type { AccessPolicy } from './security/access.ts'
 import type { PeerLimitsInit } from './security/limits.ts'
+import type { TelemetrySink } from './telemetry/sink.ts'
 import type { PeerPenalties } from './security/penalties.ts'
 import type { MapJob, MapOptions } from './compute/map-types.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -278,13 +279,17 @@ export interface MeshNodeEvents {
   'task:failover': CustomEvent<TaskEvent>
   /** A task this node requested finished (result or error) */
   'task:done': CustomEvent<TaskEvent & { ok: boolean }>
+  /** The first chunk of a stream this node requested arrived */
+  'task:first-chunk': CustomEvent<TaskEvent>
   /** This node started or finished running a task as a worker */
   'work:start': CustomEvent<TaskEvent>
-  'work:end': CustomEvent<TaskEvent & { ok: boolean }>
+  'work:end': CustomEvent<TaskEvent & { ok: boolean, cancelled?: boolean }>
 }
 
 /** Options of the isomorphic core, shared by the Node and browser entries. */
 export interface MeshInit {
+  /** Hears the node's figures (tasks, calls, failovers, peers); none by default */
+  telemetry?: TelemetrySink
   /** Multiaddrs of peers to join through (a relay, or any peer) */
   bootstrap?: string[]
   /**

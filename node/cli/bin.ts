@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `meshwork` command: start | relay | worker | request | peers | gateway | key | token.
+ * The `meshwork` command: start | relay | worker | request | peers | top | gateway | key | token.
  */
 import { UsageError } from './args.ts'
 
@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   worker: async () => import('./commands/worker.ts'),
   request: async () => import('./commands/request.ts'),
   peers: async () => import('./commands/peers.ts'),
+  top: async () => import('./commands/top.ts'),
   gateway: async () => import('./commands/gateway.ts'),
   key: async () => import('./commands/key.ts'),
   token: async () => import('./commands/token.ts')
@@ -23,6 +24,7 @@ commands:
   worker    serve a service (echo, demo-llm, openai)
   request   call a service and print the reply
   peers     print the live peer table
+  top       a live view of the mesh: load, tasks/s, p50/p99, failovers
   gateway   an OpenAI-compatible HTTP API into the mesh
   key       create a peer identity file and print its peer id
   token     sign a capability token for a protected service

@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
+import { context, propagation } from '@opentelemetry/api'
 import { chatCompletion } from './completions.ts'
 import { embeddings } from './embeddings.ts'
 import { httpError, toHttpError } from './errors.ts'
@@ -84,7 +85,9 @@ export function createGatewayServer (init: ServerInit): Server {
   }
 
   const server = createServer({ requestTimeout: init.requestReadTimeoutMs }, (req, res) => {
-    route(req, res).catch((err: any) => {
+    // a W3C `traceparent` from the client: the mesh calls continue its trace
+    const traced = context.with(propagation.extract(context.active(), req.headers), async () => route(req, res))
+    traced.catch((err: any) => {
       if (err?.name === 'AbortError' && res.destroyed) {
         return
       }

@@ -6,6 +6,7 @@
  * reach the reader once each, in order.
  */
 import { AbortError, NoWorkersError, TimeoutError } from '../errors.ts'
+import { CallTrace } from '../telemetry/trace.ts'
 import { Received } from './received.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { Balancer } from '../types.ts'
@@ -47,6 +48,8 @@ export class Call {
   /** Whether the call is in the journal: a journal is configured and the call is not pinned (fan-out) */
   readonly journaled: boolean
   readonly received: Received
+  /** The call's span, when traces are recorded */
+  readonly trace?: CallTrace
   private readonly triedPeers = new Set<string>()
   private attempts = 0
   private assigned?: string
@@ -78,6 +81,7 @@ export class Call {
     if (init.avoid != null) {
       this.triedPeers.add(init.avoid)
     }
+    this.trace = CallTrace.start(init.service, init.id, init.streaming)
     this.settledPromise = new Promise((resolve, reject) => {
       this.resolveSettled = resolve
       this.rejectSettled = reject
@@ -219,6 +223,7 @@ export class Call {
    */
   succeed (value: unknown, after?: Promise<void>): void {
     if (this.settle()) {
+      this.trace?.end()
       this.publish(after, () => {
         this.ended = true
         this.value = value
@@ -229,6 +234,7 @@ export class Call {
 
   fail (err: Error, after?: Promise<void>): void {
     if (this.settle()) {
+      this.trace?.end(err)
       this.publish(after, () => {
         this.failure = err
         this.rejectSettled(err)

@@ -77,8 +77,10 @@ export class Dispatcher {
     channel.send(taskFrame(call, call.journaled))
     const event: TaskEvent = { taskId: call.id, service: call.service, attempt, peerId }
     this.init.emit('task:dispatch', event)
+    call.trace?.dispatched(peerId, attempt)
     const moved = call.takeMovedFrom()
     if (moved != null) {
+      call.trace?.failover(moved.peerId, peerId, moved.reason, attempt)
       this.init.emit('task:failover', { ...event, from: moved.peerId, reason: moved.reason, elapsedMs: Date.now() - moved.since })
     }
   }
@@ -116,7 +118,8 @@ function taskFrame (call: Call, journaled: boolean): FrameInit {
     prior: received.count > 0 ? received.kept : undefined,
     credit: init.streaming ? received.freshCredit() : 0,
     timeoutMs: Math.max(init.deadline - Date.now(), 0),
-    token: init.token
+    token: init.token,
+    traceparent: call.trace?.traceparent
   }
 }
 

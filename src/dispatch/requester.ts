@@ -35,7 +35,7 @@ export interface RequesterInit {
   claimRounds: number
   /** Where calls are recorded before dispatch, when configured */
   journal?: Journal
-  emit(event: 'task:dispatch' | 'task:failover' | 'task:done', detail: TaskEvent & { ok?: boolean }): void
+  emit(event: 'task:dispatch' | 'task:failover' | 'task:done' | 'task:first-chunk', detail: TaskEvent & { ok?: boolean }): void
 }
 
 export class Requester {
@@ -160,10 +160,14 @@ export class Requester {
       this.failover(call, 'out-of-order chunk')
       return
     }
+    const first = call.received.count === 0
     const err = acceptChunks(call, frame)
     if (err != null) {
       this.end(call, err)
       return
+    }
+    if (first) {
+      this.init.emit('task:first-chunk', { taskId: call.id, service: call.service, attempt: call.attempt, peerId: call.worker ?? '' })
     }
     // before its first chunk a worker may be thinking (a long prompt); liveness covers its death
     this.stalls.watch(call)

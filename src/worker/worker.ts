@@ -6,6 +6,7 @@
  */
 import { NoWorkersError, ProtocolError, RateLimitedError } from '../errors.ts'
 import { PeerLimits } from '../security/limits.ts'
+import { endTaskSpan, startTaskSpan } from '../telemetry/trace.ts'
 import { errorFrame } from '../wire/error-frame.ts'
 import { FLAG_JOURNALED, FLAG_STREAM } from '../wire/frame.ts'
 import { replay } from './replay.ts'
@@ -25,7 +26,7 @@ export interface WorkerInit {
   limits?: PeerLimitsInit
   /** Called when the served set changes, so presence can announce it */
   onServicesChanged(): void
-  emit(event: 'work:start' | 'work:end', detail: TaskEvent & { ok?: boolean }): void
+  emit(event: 'work:start' | 'work:end', detail: TaskEvent & { ok?: boolean, cancelled?: boolean }): void
 }
 
 export class WorkerRuntime {
@@ -233,6 +234,7 @@ export class WorkerRuntime {
     slot.running++
     const event: TaskEvent = { taskId: task.id, service: slot.name, attempt: task.attempt, peerId: task.requester }
     this.init.emit('work:start', event)
+    const span = startTaskSpan(slot.name, task.id, task.attempt, task.frame.traceparent)
     let ok = false
     try {
       // only a journaling requester sends a task here again (after its restart): keep just those
@@ -248,7 +250,9 @@ export class WorkerRuntime {
       if (this.tasks.get(task.key) === task) {
         this.tasks.delete(task.key)
       }
-      this.init.emit('work:end', { ...event, ok })
+      const cancelled = task.controller.signal.aborted
+      endTaskSpan(span, ok ? 'ok' : cancelled ? 'cancelled' : 'error')
+      this.init.emit('work:end', { ...event, ok, cancelled })
       this.next(slot)
     }
   }

@@ -12,6 +12,7 @@ import {
 import { createGateway } from '../../gateway/index.ts'
 import { bootstrapAddrs, integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
 
 export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --bootstrap ADDR     a relay or peer to join through (repeatable)
@@ -24,6 +25,7 @@ export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --max-embedding-inputs N  texts one embeddings request may hold (default ${DEFAULT_MAX_EMBEDDING_INPUTS})
   --p2p-port N         TCP port of the mesh peer (default any free port)
   --p2p-host H         interface of the mesh peer (default 127.0.0.1; it dials the workers itself)
+${METRICS_USAGE}
 ${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
@@ -38,7 +40,8 @@ export async function run (argv: string[]): Promise<void> {
     'max-embedding-inputs': { type: 'string' },
     'p2p-port': { type: 'string' },
     'p2p-host': { type: 'string' },
-    mdns: { type: 'boolean' }
+    mdns: { type: 'boolean' },
+    ...METRICS_OPTION
   })
   if (values.help === true) {
     console.log(usage)
@@ -53,7 +56,8 @@ export async function run (argv: string[]): Promise<void> {
     discovery: { mdns: values.mdns === true },
     port: integer(values['p2p-port'], 'p2p-port', 0),
     host: values['p2p-host'],
-    webrtc: false
+    webrtc: false,
+    metrics: metricsPort(values) != null
   })
   console.log(`peer ${node.peerId}`)
   let gateway
@@ -73,7 +77,9 @@ export async function run (argv: string[]): Promise<void> {
     throw err
   }
   console.log(`gateway ${gateway.url}`)
+  const closeMetrics = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
   onShutdown(async () => {
+    await closeMetrics()
     await gateway.close()
     await node.stop()
   })

@@ -6,12 +6,14 @@
 import { createMeshNode } from '../../index.ts'
 import { integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
 import type { MeshNode } from '../../../src/types.ts'
 
 export const usage = `meshwork relay [--port N] [--ws-port N] [--host H]
   --port N      TCP port for Node peers (default 0: any free port)
   --ws-port N   WebSocket port for browsers (default: --port + 1, or any free port)
   --host H      interface to listen on (default 127.0.0.1)
+${METRICS_USAGE}
 ${MDNS_USAGE}`
 
 export interface RelayOptions {
@@ -20,12 +22,14 @@ export interface RelayOptions {
   host?: string
   /** Announce the relay on the LAN over mDNS */
   mdns?: boolean
+  /** Keep Prometheus metrics */
+  metrics?: boolean
 }
 
 /** Starts a relay; used by `relay` and by `start`. */
 export async function startRelay (options: RelayOptions): Promise<MeshNode> {
   const wsPort = options.wsPort ?? (options.port === 0 ? 0 : options.port + 1)
-  return createMeshNode({ role: 'relay', port: options.port, wsPort, host: options.host, webrtc: false, discovery: { mdns: options.mdns === true } })
+  return createMeshNode({ role: 'relay', port: options.port, wsPort, host: options.host, webrtc: false, discovery: { mdns: options.mdns === true }, metrics: options.metrics })
 }
 
 /** The relay's addresses, TCP before WebSocket, each ending in its peer id. */
@@ -40,7 +44,8 @@ export async function run (argv: string[]): Promise<void> {
     port: { type: 'string' },
     'ws-port': { type: 'string' },
     host: { type: 'string' },
-    mdns: { type: 'boolean' }
+    mdns: { type: 'boolean' },
+    ...METRICS_OPTION
   })
   if (values.help === true) {
     console.log(usage)
@@ -50,11 +55,16 @@ export async function run (argv: string[]): Promise<void> {
     port: integer(values.port, 'port', 0),
     wsPort: values['ws-port'] != null ? integer(values['ws-port'], 'ws-port', 0) : undefined,
     host: values.host,
-    mdns: values.mdns === true
+    mdns: values.mdns === true,
+    metrics: metricsPort(values) != null
   })
   for (const addr of relayAddrs(node)) {
     console.log(addr)
   }
+  const closeMetrics = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
   console.log(`peer ${node.peerId}`)
-  onShutdown(async () => { await node.stop() })
+  onShutdown(async () => {
+    await closeMetrics()
+    await node.stop()
+  })
 }

@@ -11,6 +11,7 @@ import { serveDemo } from '../../demo-server.ts'
 import { BOOTSTRAP_FILE, integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
 import { spawnWorker } from '../spawn-worker.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
 import { relayAddrs, startRelay } from './relay.ts'
 import type { WorkerProcess } from '../spawn-worker.ts'
 
@@ -18,6 +19,7 @@ export const usage = `meshwork start [--workers N] [--port N]
   --workers N         demo workers to run (default 2; 0 leaves the answering to browser tabs)
   --port N            HTTP port of the browser demo (default 8080)
   --token-delay-ms N  pace of demo-llm tokens (default 20)
+${METRICS_USAGE} (of the relay)
 ${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
@@ -25,7 +27,8 @@ export async function run (argv: string[]): Promise<void> {
     workers: { type: 'string' },
     port: { type: 'string' },
     'token-delay-ms': { type: 'string' },
-    mdns: { type: 'boolean' }
+    mdns: { type: 'boolean' },
+    ...METRICS_OPTION
   })
   if (values.help === true) {
     console.log(usage)
@@ -39,7 +42,8 @@ export async function run (argv: string[]): Promise<void> {
     console.log('built the browser demo into dist/demo')
   }
   const mdns = values.mdns === true
-  const relay = await startRelay({ port: 0, mdns })
+  const relay = await startRelay({ port: 0, mdns, metrics: metricsPort(values) != null })
+  const closeMetrics = await exposeMetrics(relay, metricsPort(values), values['metrics-host'])
   const addrs = relayAddrs(relay)
   const tcp = addrs.filter(a => !a.includes('/ws'))
   mkdirSync(dirname(BOOTSTRAP_FILE), { recursive: true })
@@ -56,6 +60,7 @@ export async function run (argv: string[]): Promise<void> {
       }
     }))
     await demo?.close()
+    await closeMetrics()
     await relay.stop()
     rmSync(BOOTSTRAP_FILE, { force: true })
   }

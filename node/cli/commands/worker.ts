@@ -15,6 +15,7 @@ import { builtinHandler, defaultHandler, HANDLER_NAMES } from '../handlers.ts'
 import { LLM_CHAT_SERVICE } from '../../../src/models/chat.ts'
 import { LLM_EMBED_SERVICE } from '../../../src/models/embed.ts'
 import { onShutdown } from '../lifecycle.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
 
 export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler ${HANDLER_NAMES.join('|')}] [options]
   --bootstrap ADDR      a relay or peer to join through (repeatable)
@@ -34,6 +35,7 @@ export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler
   --key FILE            this peer's identity (see meshwork key); a fresh one by default
   --port N              TCP port (default any free port)
   --host H              interface to listen on (default 127.0.0.1)
+${METRICS_USAGE}
 ${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
@@ -53,7 +55,8 @@ export async function run (argv: string[]): Promise<void> {
     key: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
-    mdns: { type: 'boolean' }
+    mdns: { type: 'boolean' },
+    ...METRICS_OPTION
   })
   if (values.help === true) {
     console.log(usage)
@@ -87,13 +90,18 @@ export async function run (argv: string[]): Promise<void> {
     discovery: { mdns: values.mdns === true },
     port: integer(values.port, 'port', 0),
     host: values.host,
-    privateKey: values.key != null ? await loadIdentity(values.key) : undefined
+    privateKey: values.key != null ? await loadIdentity(values.key) : undefined,
+    metrics: metricsPort(values) != null
   })
   for (const { service, handler, options } of chosen) {
     node.serve(service, handler, { ...options, concurrency, access })
   }
+  const closeMetrics = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
   console.log(`peer ${node.peerId}`)
-  onShutdown(async () => { await node.stop() })
+  onShutdown(async () => {
+    await closeMetrics()
+    await node.stop()
+  })
 }
 
 /** The services `--handler openai` bridges when none is named: chat for --model, embeddings for --embedding-model. */

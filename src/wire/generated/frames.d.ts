@@ -19,6 +19,7 @@ export interface Frame {
     time: number;
     token: Uint8Array<ArrayBuffer>;
     more: Payload[];
+    traceparent: string;
 }
 export declare namespace Frame {
     const codec: () => Codec<Frame>;
@@ -106,9 +107,13 @@ export declare namespace Frame {
         value: number;
         index: number;
     }
+    interface FrameTraceparentFieldEvent {
+        field: '$.traceparent';
+        value: string;
+    }
     function encode(obj: Partial<Frame>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Frame;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameKindFieldEvent | FrameTaskFieldEvent | FrameAttemptFieldEvent | FrameServiceFieldEvent | FramePayloadFieldEvent | FrameCodecFieldEvent | FrameSeqFieldEvent | FramePriorDataFieldEvent | FramePriorCodecFieldEvent | FrameCreditFieldEvent | FrameTimeoutMsFieldEvent | FrameFlagsFieldEvent | FrameCodeFieldEvent | FrameMessageFieldEvent | FrameLoadFieldEvent | FrameCapacityFieldEvent | FrameTimeFieldEvent | FrameTokenFieldEvent | FrameMoreDataFieldEvent | FrameMoreCodecFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameKindFieldEvent | FrameTaskFieldEvent | FrameAttemptFieldEvent | FrameServiceFieldEvent | FramePayloadFieldEvent | FrameCodecFieldEvent | FrameSeqFieldEvent | FramePriorDataFieldEvent | FramePriorCodecFieldEvent | FrameCreditFieldEvent | FrameTimeoutMsFieldEvent | FrameFlagsFieldEvent | FrameCodeFieldEvent | FrameMessageFieldEvent | FrameLoadFieldEvent | FrameCapacityFieldEvent | FrameTimeFieldEvent | FrameTokenFieldEvent | FrameMoreDataFieldEvent | FrameMoreCodecFieldEvent | FrameTraceparentFieldEvent>;
 }
 export interface Payload {
     data: Uint8Array<ArrayBuffer>;

@@ -86,6 +86,10 @@ export var Frame;
                         Payload.codec().encode(value, w);
                     }
                 }
+                if ((obj.traceparent != null && obj.traceparent !== '')) {
+                    w.uint32(154);
+                    w.string(obj.traceparent);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -108,7 +112,8 @@ export var Frame;
                     capacity: 0,
                     time: 0,
                     token: EMPTY_BYTES,
-                    more: []
+                    more: [],
+                    traceparent: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -194,6 +199,10 @@ export var Frame;
                             obj.more.push(Payload.codec().decode(reader, reader.uint32(), {
                                 limits: opts.limits?.more$
                             }));
+                            break;
+                        }
+                        case 19: {
+                            obj.traceparent = reader.string();
                             break;
                         }
                         default: {
@@ -352,6 +361,13 @@ export var Frame;
                                 };
                             }
                             obj.more++;
+                            break;
+                        }
+                        case 19: {
+                            yield {
+                                field: `${prefix}.traceparent`,
+                                value: reader.string()
+                            };
                             break;
                         }
                         default: {

@@ -1,0 +1,34 @@
+/**
+ * `--metrics-port N` of the long-running commands: the node keeps its
+ * Prometheus metrics and serves them on http://127.0.0.1:N/metrics.
+ */
+import { meshMetrics } from '../index.ts'
+import { serveMetrics } from '../metrics/serve.ts'
+import { integer } from './args.ts'
+import type { MeshNode } from '../../src/types.ts'
+
+/** The option, to spread into a command's `parse` options. */
+export const METRICS_OPTION = { 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } } as const
+
+/** Usage line of `--metrics-port`. */
+export const METRICS_USAGE = `  --metrics-port N      serve Prometheus metrics on http://127.0.0.1:N/metrics (0: any free port)
+  --metrics-host H      interface of the metrics server (default 127.0.0.1; 0.0.0.0 for a remote Prometheus)`
+
+/** The --metrics-port value, or undefined when metrics are off. */
+export function metricsPort (values: { 'metrics-port'?: string }): number | undefined {
+  return values['metrics-port'] == null ? undefined : integer(values['metrics-port'], 'metrics-port', 0)
+}
+
+/**
+ * Serves the metrics of `node` (created with `metrics: true`) when a port
+ * was given, printing the address; returns what closes the server.
+ */
+export async function exposeMetrics (node: MeshNode, port: number | undefined, host?: string): Promise<() => Promise<void>> {
+  const metrics = meshMetrics(node)
+  if (port == null || metrics == null) {
+    return async () => {}
+  }
+  const server = await serveMetrics(metrics.registry, { port, host })
+  console.log(`metrics http://${host ?? '127.0.0.1'}:${server.port}/metrics`)
+  return server.close
+}

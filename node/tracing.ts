@@ -1,0 +1,69 @@
+/**
+ * OpenTelemetry traces of a Node peer, configured the standard way: with
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`)
+ * set, spans go over OTLP/HTTP — JSON for `OTEL_EXPORTER_OTLP_PROTOCOL`
+ * `http/json` (the default here), protobuf for `http/protobuf` — batched as
+ * `OTEL_BSP_*` say. The resource names the peer: `service.name` meshwork,
+ * `service.instance.id` its peer id. With no endpoint nothing is set up and
+ * nothing exported. One provider serves the process (the first peer's id);
+ * an application that set up its own SDK keeps it.
+ */
+import { trace } from '@opentelemetry/api'
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
+
+/** Sends the spans ended so far; a no-op when tracing is off. */
+export type FlushTracing = () => Promise<void>
+
+let started: Promise<FlushTracing> | undefined
+
+/** The OTLP endpoint the environment names, if any. */
+function endpoint (): string | undefined {
+  const value = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+  return value != null && value.trim() !== '' ? value : undefined
+}
+
+/** Whether another SDK already provides the global tracer. */
+function hasProvider (): boolean {
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown }
+  const delegate = global.getDelegate?.()
+  return delegate != null && delegate.constructor?.name !== 'NoopTracerProvider'
+}
+
+async function exporter (): Promise<SpanExporter> {
+  const protocol = process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/json'
+  if (protocol === 'http/protobuf') {
+    return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter()
+  }
+  if (protocol !== 'http/json') {
+    throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL "${protocol}" is not supported; use http/json or http/protobuf`)
+  }
+  return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter()
+}
+
+async function setUp (peerId: string): Promise<FlushTracing> {
+  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/resources')
+  ])
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'meshwork', 'service.instance.id': peerId }),
+    spanProcessors: [new BatchSpanProcessor(await exporter())]
+  })
+  provider.register()
+  return async () => { await provider.forceFlush() }
+}
+
+/**
+ * Sets up trace export for this process when the environment names an
+ * OTLP endpoint and no SDK is set up yet. Returns what flushes it.
+ */
+export async function startTracing (peerId: string): Promise<FlushTracing> {
+  if (started == null) {
+    if (endpoint() == null || hasProvider()) {
+      return async () => {}
+    }
+    started = setUp(peerId)
+  }
+  return started
+}
