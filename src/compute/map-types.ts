@@ -36,6 +36,37 @@ export interface MapOptions {
    * @default true
    */
   speculative?: boolean
+  /**
+   * Makes the job survive a restart of this node. Needs a node created with
+   * a `journal` (for instance `levelJournal(dir)` from `meshwork/node`) and,
+   * so that workers recognise the restarted node, the same identity
+   * (`privateKey: await loadIdentity(file)`).
+   *
+   * The job is recorded under `id` before any task is sent, and each result
+   * is recorded before it is handed over. After a restart, calling `map`
+   * again with the same service, inputs and `id` re-opens the job: no task
+   * whose result came in runs again; a result the iterator yielded before
+   * is not yielded again, one that came in but was not yet taken is yielded
+   * first (`all()` resolves with every value, and `progress.done` counts
+   * them all); tasks that were in flight go back to
+   * their worker under the same task id, so one that finished meanwhile
+   * answers from the worker's result cache instead of running twice; the
+   * other tasks run as usual. Each result is thus yielded once across
+   * restarts (the iterator marks it taken as it hands it over). Re-opening with other inputs fails the job with
+   * InvalidArgumentError. The journal forgets the job once it ends
+   * (completed, failed or cancelled; not when the node stops), so a later
+   * `map` with the same id is a new job.
+   *
+   * @example
+   * ```ts
+   * const node = await createMeshNode({ journal: await levelJournal('./tasks'), privateKey: await loadIdentity('./key') })
+   * // the same line runs the job the first time and re-opens it after a crash
+   * for await (const { index, value } of node.map('count', chunks, { journal: { id: 'count-2026-12' } })) {
+   *   await save(index, value)
+   * }
+   * ```
+   */
+  journal?: { id: string }
   /** Only dispatch to workers announcing this model */
   model?: string
   /** Capability token presented to protected services */
