@@ -27,7 +27,8 @@ export interface MapOptions {
   signal?: AbortSignal
   /**
    * Once 75% of the tasks are done, a task running longer than 1.5x the
-   * median task time gets a backup on another worker; the first answer is
+   * median task time (and at least 50 ms past it, so that tiny tasks are not
+   * backed up over noise) gets a backup on another worker; the first answer is
    * kept and the other attempt cancelled. A straggler also lends its slot
    * to the next task (at most twice `concurrency` in flight), so a slow
    * worker cannot hold all the job's slots. Turn off for services that are
