@@ -44,7 +44,7 @@ const mesh = await startMesh({ workers, service: SERVICE, handler: HANDLER })
 const node = await createMeshNode({ bootstrap: [mesh.bootstrap], webrtc: false })
 try {
   await node.waitForWorkers(SERVICE, workers, { timeoutMs: 30_000 })
-  say(`${workers} workers up; mapping ${corpus.length} chapters of Moby-Dick (${(corpus.reduce((n, c) => n + c.text.length, 0) / 1e6).toFixed(2)} MB)`)
+  say(`${workers} workers up; mapping ${corpus.length} chapters of Moby-Dick (${(corpus.reduce((n, c) => n + c.text.length, 0) / 1e6).toFixed(2)} million characters)`)
   const startedAt = Date.now()
   const job = node.map<WordCounts>(SERVICE, corpus.map(c => ({ chapter: c.chapter, text: c.text })), { concurrency })
   const bar = values.json ? undefined : progressBar(process.stderr)
