@@ -6,7 +6,7 @@
  * iterators) and in input order (for `all()`), both bounded by the inputs.
  * A journaled job (map-journal.ts) first reads back what it did before a
  * restart, records each result before handing it over, and marks it taken
- * as an iterator yields it.
+ * once the reader is done with it (asks for the next, or stops).
  */
 import { SPECULATION_CHECK_MS } from '../constants.ts'
 import { AbortError, MapTaskError } from '../errors.ts'
@@ -47,7 +47,7 @@ export class RunningMap<O> implements MapJob<O> {
   private readonly running = new Map<number, Task>()
   /** Per task: 1 once its result came in */
   private readonly answered: Uint8Array
-  /** Per task: 1 once an iterator yielded it (journaled jobs record it) */
+  /** Per task: 1 once a reader was done with it (journaled jobs record it) */
   private readonly yielded: Uint8Array
   private readonly speculation: Speculation
   private readonly ended: Promise<void>
@@ -120,12 +120,22 @@ export class RunningMap<O> implements MapJob<O> {
 
   [Symbol.asyncIterator] (): AsyncIterator<MapResult<O>> {
     let cursor = 0
+    /** The result this iterator handed over last: taken once the reader asks for the next */
+    let handed: number | undefined
+    const ack = async (): Promise<void> => {
+      if (handed != null) {
+        const index = handed
+        handed = undefined
+        await this.markTaken(index)
+      }
+    }
     return {
       next: async (): Promise<IteratorResult<MapResult<O>>> => {
+        await ack()
         while (true) {
           if (cursor < this.completions.length) {
             const result = this.completions[cursor++]
-            await this.markYielded(result.index)
+            handed = result.index
             return { done: false, value: result }
           }
           if (this.closed) {
@@ -136,12 +146,21 @@ export class RunningMap<O> implements MapJob<O> {
           }
           await new Promise<void>(resolve => { this.waiters.push(resolve) })
         }
+      },
+      return: async (): Promise<IteratorResult<MapResult<O>>> => {
+        // the reader stopped after the last result it was handed: that one is taken
+        await ack()
+        return { done: true, value: undefined }
       }
     }
   }
 
-  /** The first time any iterator yields a task's result, a journaled job records it. */
-  private async markYielded (index: number): Promise<void> {
+  /**
+   * The first time a reader is done with a task's result (it asked for the
+   * next, or stopped), a journaled job records it: a result whose reader was
+   * killed while handling it is handed over again after a restart.
+   */
+  private async markTaken (index: number): Promise<void> {
     if (this.yielded[index] === 1) {
       return
     }

@@ -46,14 +46,17 @@ export interface MapOptions {
    * The job is recorded under `id` before any task is sent, and each result
    * is recorded before it is handed over. After a restart, calling `map`
    * again with the same service, inputs and `id` re-opens the job: no task
-   * whose result came in runs again; a result the iterator yielded before
-   * is not yielded again, one that came in but was not yet taken is yielded
-   * first (`all()` resolves with every value, and `progress.done` counts
-   * them all); tasks that were in flight go back to
-   * their worker under the same task id, so one that finished meanwhile
-   * answers from the worker's result cache instead of running twice; the
-   * other tasks run as usual. Each result is thus yielded once across
-   * restarts (the iterator marks it taken as it hands it over). Re-opening with other inputs fails the job with
+   * whose result came in runs again; a result the reader was done with
+   * (it asked for the next one, or stopped) is not yielded again, one that
+   * came in but was not yet done with (the reader was killed while handling
+   * it, or had not got to it) is yielded first (`all()` resolves with every
+   * value, and `progress.done` counts them all); tasks that were in flight
+   * go back to their worker under the same task id, so one that finished
+   * meanwhile answers from the worker's result cache instead of running
+   * twice; the other tasks run as usual. So each result reaches the reader
+   * once across restarts, except the one it was handling when it was
+   * killed, which comes again: handle results idempotently (keyed by
+   * `index`). Re-opening with other inputs fails the job with
    * InvalidArgumentError. The journal forgets the job once it ends
    * (completed, failed or cancelled; not when the node stops), so a later
    * `map` with the same id is a new job.
