@@ -13,7 +13,8 @@
  * its worker once the task is sent, and it is forgotten in the same turn of
  * the event loop in which its caller hears the outcome — and LevelDB,
  * which holds the journal's compacted state, follows in the background.
- * Opening the journal replays the log into LevelDB.
+ * Opening the journal replays the log into LevelDB. Job records (a
+ * journaled `map`: the job and each result handed over) take the same path.
  *
  * Writes reach the operating system before the caller goes on: they survive
  * the process being killed, not the machine losing power.
@@ -27,8 +28,8 @@
  */
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { datastoreJournal, decodeJournalRecord, encodeJournalRecord } from '../src/journal/journal.ts'
-import type { Journal, JournalRecord } from '../src/journal/journal.ts'
+import { datastoreJobs, datastoreJournal, decodeJournalRecord, encodeJournalRecord } from '../src/journal/journal.ts'
+import type { JobStore, Journal, JournalRecord } from '../src/journal/journal.ts'
 
 export interface LevelJournal extends Journal {
   close(): Promise<void>
@@ -56,14 +57,20 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
   const store = new LevelDatastore(path)
   await store.open()
   const records = datastoreJournal(store)
+  const jobStore = datastoreJobs(store)
   const logPath = join(path, LOG_FILE)
   if (existsSync(logPath)) {
-    await replay(logPath, records)
+    await replay(logPath, records, jobStore)
   }
   writeFileSync(logPath, '')
   let fd = openSync(logPath, 'a')
   let lines = 0
   const unsettled = new Map<string, Unsettled>()
+  /** Log lines of job writes LevelDB may not hold yet, in write order */
+  const unsettledJobs = new Map<number, string>()
+  let jobSeq = 0
+  /** Job writes run one after another, in the order made */
+  let jobWrites = Promise.resolve()
 
   const log = (text: string): void => {
     appendFileSync(fd, text)
@@ -71,13 +78,45 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
   }
 
   const compact = (): void => {
-    const text = [...unsettled].map(([id, u]) => u.forgotten ? forgetLine(id) : u.record != null ? recordLine(u.record) : u.worker != null ? workerLine(id, u.worker) : '').join('')
+    const text = [...unsettled].map(([id, u]) => u.forgotten ? forgetLine(id) : u.record != null ? recordLine(u.record) : u.worker != null ? workerLine(id, u.worker) : '').join('') +
+      [...unsettledJobs.values()].join('')
     // write aside and rename, so a crash leaves one whole log
     writeFileSync(`${logPath}.tmp`, text)
     renameSync(`${logPath}.tmp`, logPath)
     closeSync(fd)
     fd = openSync(logPath, 'a')
-    lines = unsettled.size
+    lines = unsettled.size + unsettledJobs.size
+  }
+
+  /** Logs a job write, then makes it in LevelDB after the earlier ones. */
+  const jobWrite = (line: string, op: () => Promise<void>): Promise<void> => {
+    log(line)
+    const seq = jobSeq++
+    unsettledJobs.set(seq, line)
+    const write = jobWrites.catch(() => {}).then(op)
+    jobWrites = write
+    // a write that failed stays in the log: its line is then its only copy
+    write.then(() => {
+      unsettledJobs.delete(seq)
+      if (lines > MAX_LOG_LINES && unsettled.size + unsettledJobs.size < lines / 2) {
+        compact()
+      }
+    }, () => {})
+    return write
+  }
+
+  const jobs: JobStore = {
+    put: async (key, value) => {
+      void jobWrite(jobPutLine(key, value), async () => { await jobStore.put(key, value) }).catch(() => {})
+    },
+    clear: async (prefix) => {
+      void jobWrite(jobClearLine(prefix), async () => { await jobStore.clear(prefix) }).catch(() => {})
+    },
+    list: async (prefix, limit) => {
+      // what the log holds lands first, so LevelDB answers for it
+      await jobWrites.catch(() => {})
+      return jobStore.list(prefix, limit)
+    }
   }
 
   /** Runs `op` after the task's earlier LevelDB writes, tracking it until it lands. */
@@ -89,7 +128,7 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
     entry.write.then(() => {
       if (unsettled.get(id) === entry) {
         unsettled.delete(id)
-        if (lines > MAX_LOG_LINES && unsettled.size < lines / 2) {
+        if (lines > MAX_LOG_LINES && unsettled.size + unsettledJobs.size < lines / 2) {
           compact()
         }
       }
@@ -138,8 +177,10 @@ export async function levelJournal (path: string): Promise<LevelJournal> {
       }
       return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt).slice(0, limit)
     },
+    jobs,
     close: async () => {
       await Promise.allSettled([...unsettled.values()].map(async u => { await u.write }))
+      await jobWrites.catch(() => {})
       // what LevelDB did not take stays in the log, for the next open to replay
       compact()
       closeSync(fd)
@@ -160,12 +201,21 @@ function workerLine (id: string, worker: string): string {
   return `@${encodeURIComponent(id)} ${encodeURIComponent(worker)}\n`
 }
 
+function jobPutLine (key: string, value: Uint8Array): string {
+  return `=${encodeURIComponent(key)} ${Buffer.from(value).toString('base64')}\n`
+}
+
+function jobClearLine (prefix: string): string {
+  return `~${encodeURIComponent(prefix)}\n`
+}
+
 /**
  * Applies the log a crash left behind to LevelDB: forgotten tasks are
  * deleted, recorded ones are added unless LevelDB has them already, and
- * the last worker noted for each task still recorded is written to it.
+ * the last worker noted for each task still recorded is written to it;
+ * job writes are made again, in order.
  */
-async function replay (logPath: string, records: Journal): Promise<void> {
+async function replay (logPath: string, records: Journal, jobs: JobStore): Promise<void> {
   const lines = readFileSync(logPath, 'utf8').split('\n')
   // the last piece has no newline: empty, or a line cut short by the crash (never acted on)
   lines.pop()
@@ -174,7 +224,13 @@ async function replay (logPath: string, records: Journal): Promise<void> {
   const workers = new Map<string, string>()
   for (const text of lines) {
     try {
-      if (text.startsWith('+')) {
+      // job writes are applied in order: a put and a clear of the same key do not commute
+      if (text.startsWith('=')) {
+        const [key, value] = text.slice(1).split(' ')
+        await jobs.put(decodeURIComponent(key), Buffer.from(value, 'base64'))
+      } else if (text.startsWith('~')) {
+        await jobs.clear(decodeURIComponent(text.slice(1)))
+      } else if (text.startsWith('+')) {
         const record = decodeJournalRecord(Buffer.from(text.slice(1), 'base64'))
         added.set(record.id, record)
         if (record.worker != null) {

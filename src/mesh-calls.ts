@@ -11,6 +11,7 @@ import { createBalancer } from './dispatch/balancers.ts'
 import { gather } from './dispatch/fanout.ts'
 import { hedged } from './compute/hedge.ts'
 import { startMap } from './compute/map.ts'
+import { MAP_TASK_ID_PREFIX, MapJournal } from './compute/map-journal.ts'
 import { AbortError, InvalidArgumentError, NoWorkersError, TimeoutError } from './errors.ts'
 import { checkName } from './util/names.ts'
 import { sleep } from './util/sleep.ts'
@@ -21,7 +22,7 @@ import type { Requester } from './dispatch/requester.ts'
 import type { PeerTable } from './presence/peer-table.ts'
 import type { Balancer, BroadcastOptions, BroadcastReply, CallOptions, RecoveredTask, RequestOptions, StreamOptions, TaskStream } from './types.ts'
 import type { MapJob, MapOptions } from './compute/map-types.ts'
-import type { TaskRunner } from './compute/task-runner.ts'
+import type { TaskRunner, TaskStart } from './compute/task-runner.ts'
 import type { EncodedPayload } from './wire/payload.ts'
 
 export interface CallsInit {
@@ -40,6 +41,8 @@ export class Calls {
   private readonly prefix: string
   private counter = 0
   private readonly balancers = new Map<string, Balancer>()
+  /** Ids of the journaled jobs running (each may run once at a time) */
+  private readonly openJobs = new Set<string>()
   private recovered = false
 
   constructor (init: CallsInit) {
@@ -63,7 +66,28 @@ export class Calls {
   }
 
   map<O> (service: string, inputs: unknown, options: MapOptions): MapJob<O> {
-    return startMap<O>(inputs, options, taskOptions => this.runner(service, taskOptions))
+    return startMap<O>(inputs, options, {
+      runner: taskOptions => this.runner(service, taskOptions),
+      durable: encoded => this.durable(service, options, encoded)
+    })
+  }
+
+  /** The journal state of a job with a `journal` option; throws when this node cannot keep it. */
+  private durable (service: string, options: MapOptions, inputs: EncodedPayload[]): MapJournal | undefined {
+    if (options.journal == null) {
+      return undefined
+    }
+    const { id } = options.journal
+    checkName(id, 'a job id')
+    const { journal } = this.init
+    if (journal?.jobs == null) {
+      throw new InvalidArgumentError('a journaled map needs a node with a journal that keeps jobs')
+    }
+    if (this.openJobs.has(id)) {
+      throw new InvalidArgumentError(`job "${id}" is already running`)
+    }
+    this.openJobs.add(id)
+    return new MapJournal({ id, service, journal, jobs: journal.jobs, inputs, closed: () => { this.openJobs.delete(id) } })
   }
 
   /** Starts unary calls of `service` with `options`, each input already encoded (map, hedging). */
@@ -71,7 +95,7 @@ export class Calls {
     checkService(service)
     checkOptions(options, DEFAULT_REQUEST_TIMEOUT_MS)
     return {
-      start: (encoded, avoid, deadline) => this.start(service, undefined, options, false, DEFAULT_REQUEST_TIMEOUT_MS, { encoded, avoid, deadline }),
+      start: (encoded, route = {}) => this.start(service, undefined, { ...options, preferPeer: route.preferPeer ?? options.preferPeer }, false, DEFAULT_REQUEST_TIMEOUT_MS, { ...route, encoded }),
       cancel: (call, err) => { this.init.requester.cancel(call, err) }
     }
   }
@@ -87,7 +111,8 @@ export class Calls {
       return []
     }
     this.recovered = true
-    const records = await journal.pending(maxCalls)
+    // a journaled job's calls are its own: re-opening the job runs them
+    const records = (await journal.pending(maxCalls)).filter(record => !record.id.startsWith(MAP_TASK_ID_PREFIX))
     return records.map(record => {
       const call = requester.start({
         id: record.id,
@@ -175,7 +200,7 @@ export class Calls {
     checkService(service)
     const { timeoutMs, maxAttempts, window } = checkOptions(options, defaultTimeoutMs)
     const init: CallInit = {
-      id: `${this.prefix}${(this.counter++).toString(36)}`,
+      id: route.id ?? `${this.prefix}${(this.counter++).toString(36)}`,
       service,
       input: route.encoded ?? encodePayload(input),
       streaming,
@@ -192,7 +217,7 @@ export class Calls {
       avoid: route.avoid,
       token: options.token
     }
-    return this.init.requester.start(init, options.signal)
+    return this.init.requester.start(init, options.signal, route.recorded)
   }
 
   private balancer (options: CallOptions): Balancer {
@@ -214,15 +239,11 @@ export class Calls {
 }
 
 /** Where a call may go and what it carries, beyond its options. */
-interface Route {
+interface Route extends Omit<TaskStart, 'preferPeer'> {
   /** Only this worker (fan-out) */
   pinned?: string
-  /** Never this worker (a backup of a task it runs) */
-  avoid?: string
   /** The input, already encoded */
   encoded?: EncodedPayload
-  /** Ends by then (epoch ms), rather than `timeoutMs` from now */
-  deadline?: number
 }
 
 /** Checks a call's options; returns them with their defaults applied. */

@@ -125,5 +125,19 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     ]))
     out.push(`\nSampled ${n(idle.settleMs / 1000)} s after the worker is up (bench/cases/idle.ts).`)
   }
+  const map = results.map
+  if (map?.throughput != null) {
+    const p = map.params ?? {}
+    const loop = map.throughput['meshwork request() loop']?.perSecond
+    const nats = map.throughput['NATS queue group']?.perSecond
+    out.push(`\n### 9. Jobs of many tasks: map\n`)
+    out.push(`One job of ${n(p.tasks)} JSON tasks (no work) over ${n(p.workers)} workers, ${n(p.concurrency)} in flight:\n`)
+    out.push(table(['requester', 'tasks/s', 'vs request() loop', 'vs NATS queue group', 'job ms', 'backups', 'CPU ms, requester + workers', 'wrong'],
+      Object.entries(map.throughput).map(([name, r]: [string, any]) => [name, n(r.perSecond), loop != null ? `${n(r.perSecond / loop)}x` : '–',
+        nats != null ? `${n(r.perSecond / nats)}x` : '–', n(r.ms, 0), n(r.speculated), n((r.requesterCpuMs ?? 0) + (r.serverCpuMs ?? 0)), n(r.wrong)])))
+    out.push(`\nStragglers: ${n(p.stragglerTasks)} tasks of ${n(p.stragglerWorkMs)} ms, ${n(p.stragglerConcurrency)} in flight, on 3 workers, then with a fourth ${n(p.slowdown)}x slower:\n`)
+    out.push(table(['requester', 'makespan, 3 healthy workers (ms)', 'with a 10x slow 4th (ms)', 'ratio', 'backups', 'wrong'],
+      Object.entries(map.straggler ?? {}).map(([name, r]: [string, any]) => [name, n(r.healthyMs, 0), n(r.withSlowMs, 0), `${n(r.ratio)}x`, n(r.speculated), n(r.wrong)])))
+  }
   return out.join('\n')
 }

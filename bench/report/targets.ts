@@ -54,6 +54,9 @@ export function evaluate (results: Record<string, any>): Target[] {
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (one process)', scaleIn, r => r?.cpuPctPerPeer, 2),
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (multi-process)', scaleMulti, r => r?.cpuPctPerPeer, 2),
     target('browser bundle: meshwork over the libp2p stack (min+gzip)', results.bundle?.addedGzipBytes != null ? results.bundle.addedGzipBytes / 1000 : undefined, '<=', 40, 'KB'),
-    target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB')
+    target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB'),
+    target('map throughput vs a request() loop, same concurrency', ratio(results.map?.throughput?.['meshwork map']?.perSecond, results.map?.throughput?.['meshwork request() loop']?.perSecond), '>=', 0.9),
+    target('map throughput vs NATS queue group, same concurrency', ratio(results.map?.throughput?.['meshwork map']?.perSecond, results.map?.throughput?.['NATS queue group']?.perSecond), '>=', 1),
+    target('map makespan with a 10x slow worker vs without it', results.map?.straggler?.['meshwork map']?.ratio, '<=', 1.1)
   ]
 }

@@ -1,6 +1,9 @@
 /**
- * The handlers `meshwork worker --handler NAME` can serve.
+ * The handlers `meshwork worker --handler NAME` can serve: a built-in one,
+ * or a module of the user's (`--handler ./count.js`).
  */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { LLM_CHAT_SERVICE } from '../../src/models/chat.ts'
 import { DEMO_CHAT_MODEL, demoChat } from '../../src/models/demo-chat.ts'
 import { DEMO_EMBED_MODEL, demoEmbed } from '../../src/models/demo-embed.ts'
@@ -88,6 +91,39 @@ export function builtinHandler (name: string, service: string, options: HandlerO
     default:
       throw new UsageError(`unknown handler "${name}"; use one of ${HANDLER_NAMES.join(', ')}`)
   }
+}
+
+/** Whether a `--handler` value names a module rather than a built-in handler. */
+export function isHandlerModule (name: string): boolean {
+  return name.includes('/') || /\.(m?js|ts)$/.test(name)
+}
+
+/**
+ * The handler an ES module exports: its default export (a function taking
+ * the input and the context, as `node.serve` takes), and its optional
+ * `serveOptions` export (models, resume) beside it.
+ *
+ * @example
+ * ```js
+ * // count.js, served with: meshwork worker --service count --handler ./count.js
+ * export default async function (text) { return text.split(/\s+/).length }
+ * ```
+ */
+export async function moduleHandler (path: string): Promise<BuiltinHandler> {
+  let module: any
+  try {
+    module = await import(pathToFileURL(resolve(path)).href)
+  } catch (err: any) {
+    throw new UsageError(`--handler ${path} could not be loaded: ${err?.message ?? err}`)
+  }
+  if (typeof module.default !== 'function') {
+    throw new UsageError(`--handler ${path} has no default export that is a function`)
+  }
+  const options = module.serveOptions
+  if (options != null && typeof options !== 'object') {
+    throw new UsageError(`--handler ${path}: serveOptions is an object`)
+  }
+  return { handler: module.default, options: options ?? {} }
 }
 
 /** Model names one service may announce (peers refuse announcements with more). */

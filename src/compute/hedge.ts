@@ -11,7 +11,7 @@ import type { TaskRunner } from './task-runner.ts'
 
 /** Resolves with the first answer of up to two attempts; rejects once every attempt started has failed. */
 export async function hedged<O> (runner: TaskRunner, input: EncodedPayload, hedgeAfterMs: number, deadline: number): Promise<O> {
-  const first = runner.start(input, undefined, deadline)
+  const first = runner.start(input, { deadline })
   return new Promise<O>((resolve, reject) => {
     const calls = [first]
     let failure: Error | undefined
@@ -24,7 +24,7 @@ export async function hedged<O> (runner: TaskRunner, input: EncodedPayload, hedg
       }
       let backup: Call
       try {
-        backup = runner.start(input, worker, deadline)
+        backup = runner.start(input, { avoid: worker, deadline })
       } catch {
         // no room for a second call: the first keeps going alone
         return

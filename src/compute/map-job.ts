@@ -4,14 +4,18 @@
  * answer and cancels its other attempt, and fails as a whole on the first
  * task that fails for good. Results are kept in completion order (for the
  * iterators) and in input order (for `all()`), both bounded by the inputs.
+ * A journaled job (map-journal.ts) first reads back what it did before a
+ * restart, records each result before handing it over, and marks it taken
+ * once the reader is done with it (asks for the next, or stops).
  */
 import { SPECULATION_CHECK_MS } from '../constants.ts'
 import { AbortError, MapTaskError } from '../errors.ts'
 import { Speculation } from './speculation.ts'
 import type { Call } from '../dispatch/call.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
+import type { MapJournal, ResumedJob } from './map-journal.ts'
 import type { MapJob, MapProgress, MapResult } from './map-types.ts'
-import type { TaskRunner } from './task-runner.ts'
+import type { TaskRunner, TaskStart } from './task-runner.ts'
 
 export interface MapJobInit {
   runner: TaskRunner
@@ -19,6 +23,8 @@ export interface MapJobInit {
   concurrency: number
   speculative: boolean
   signal?: AbortSignal
+  /** The job's journal state, when it is journaled */
+  durable?: MapJournal
 }
 
 interface Task {
@@ -39,37 +45,57 @@ export class RunningMap<O> implements MapJob<O> {
   private readonly values: O[]
   private readonly completions: Array<MapResult<O>> = []
   private readonly running = new Map<number, Task>()
+  /** Per task: 1 once its result came in */
+  private readonly answered: Uint8Array
+  /** Per task: 1 once a reader was done with it (journaled jobs record it) */
+  private readonly yielded: Uint8Array
   private readonly speculation: Speculation
   private readonly ended: Promise<void>
+  private readonly opened: Promise<void>
   private resolveEnded!: () => void
   private rejectEnded!: (err: Error) => void
   private waiters: Array<() => void> = []
   private next = 0
+  private done = 0
   private retriedSettled = 0
   private speculated = 0
   private failure?: Error
+  /** No task starts any more */
   private finished = false
+  /** The caller has seen the end (after the journal forgot the job) */
+  private closed = false
+  /** The job ends without forgetting its journal state */
+  private keepJournal = false
   private checkTimer?: ReturnType<typeof setInterval>
   private abortCleanup?: () => void
 
   constructor (init: MapJobInit) {
     this.init = init
-    this.values = new Array(init.inputs.length)
-    this.speculation = new Speculation(init.inputs.length)
+    const total = init.inputs.length
+    this.values = new Array(total)
+    this.answered = new Uint8Array(total)
+    this.yielded = new Uint8Array(total)
+    this.speculation = new Speculation(total)
     this.ended = new Promise((resolve, reject) => {
       this.resolveEnded = resolve
       this.rejectEnded = reject
     })
     // a job whose caller only iterates never awaits all()
     this.ended.catch(() => {})
+    const { durable } = init
+    this.opened = durable == null
+      ? Promise.resolve()
+      : durable.open().then(resumed => {
+        this.resume(resumed)
+        this.begin()
+      }, (err: Error) => {
+        // what the journal holds is not this job's to forget
+        this.keepJournal = true
+        this.fail(err)
+      })
     this.watchSignal(init.signal)
-    if (init.inputs.length === 0) {
-      this.end()
-      return
-    }
-    this.fill()
-    if (init.speculative && !this.finished) {
-      this.checkTimer = setInterval(() => { this.check() }, SPECULATION_CHECK_MS)
+    if (durable == null) {
+      this.begin()
     }
   }
 
@@ -80,7 +106,7 @@ export class RunningMap<O> implements MapJob<O> {
         retried += Math.max(call.attempt - 1, 0)
       }
     }
-    return { total: this.init.inputs.length, done: this.completions.length, running: this.running.size, retried, speculated: this.speculated }
+    return { total: this.init.inputs.length, done: this.done, running: this.running.size, retried, speculated: this.speculated }
   }
 
   async all (): Promise<O[]> {
@@ -94,22 +120,99 @@ export class RunningMap<O> implements MapJob<O> {
 
   [Symbol.asyncIterator] (): AsyncIterator<MapResult<O>> {
     let cursor = 0
+    /** The result this iterator handed over last: taken once the reader asks for the next */
+    let handed: number | undefined
+    const ack = async (): Promise<void> => {
+      if (handed != null) {
+        const index = handed
+        handed = undefined
+        await this.markTaken(index)
+      }
+    }
     return {
       next: async (): Promise<IteratorResult<MapResult<O>>> => {
+        await ack()
         while (true) {
           if (cursor < this.completions.length) {
-            return { done: false, value: this.completions[cursor++] }
+            const result = this.completions[cursor++]
+            handed = result.index
+            return { done: false, value: result }
           }
-          if (this.failure != null) {
-            throw this.failure
-          }
-          if (this.finished) {
+          if (this.closed) {
+            if (this.failure != null) {
+              throw this.failure
+            }
             return { done: true, value: undefined }
           }
           await new Promise<void>(resolve => { this.waiters.push(resolve) })
         }
+      },
+      return: async (): Promise<IteratorResult<MapResult<O>>> => {
+        // the reader stopped after the last result it was handed: that one is taken
+        await ack()
+        return { done: true, value: undefined }
       }
     }
+  }
+
+  /**
+   * The first time a reader is done with a task's result (it asked for the
+   * next, or stopped), a journaled job records it: a result whose reader was
+   * killed while handling it is handed over again after a restart.
+   */
+  private async markTaken (index: number): Promise<void> {
+    if (this.yielded[index] === 1) {
+      return
+    }
+    this.yielded[index] = 1
+    await this.init.durable?.taken(index)
+  }
+
+  private begin (): void {
+    if (this.finished) {
+      return
+    }
+    if (this.done === this.init.inputs.length) {
+      this.end()
+      return
+    }
+    this.fill()
+    if (this.init.speculative && !this.finished) {
+      this.checkTimer = setInterval(() => { this.check() }, SPECULATION_CHECK_MS)
+    }
+  }
+
+  /**
+   * Takes back what the job did before a restart: results in (the ones no
+   * iterator yielded are queued again), and tasks in flight, sent again
+   * under their call id to their worker.
+   */
+  private resume ({ results, inFlight }: ResumedJob): void {
+    if (this.finished) {
+      return
+    }
+    for (const [index, saved] of results) {
+      if (index < 0 || index >= this.values.length || this.answered[index] === 1) {
+        continue
+      }
+      this.answered[index] = 1
+      this.values[index] = saved.value as O
+      this.done++
+      if (saved.taken) {
+        this.yielded[index] = 1
+      } else {
+        this.completions.push({ index, value: saved.value as O, peerId: saved.peerId })
+      }
+    }
+    for (const [index, { id, worker }] of inFlight) {
+      if (this.finished || index < 0 || index >= this.values.length || this.answered[index] === 1) {
+        continue
+      }
+      const task: Task = { index, startedAt: Date.now(), backedUp: false, calls: [] }
+      this.running.set(index, task)
+      this.launch(task, { id, preferPeer: worker, recorded: true })
+    }
+    this.wake()
   }
 
   /**
@@ -118,7 +221,7 @@ export class RunningMap<O> implements MapJob<O> {
    * would otherwise hold the job's slots), up to twice `concurrency` in flight.
    */
   private fill (): void {
-    const { concurrency, speculative, inputs } = this.init
+    const { concurrency, speculative } = this.init
     const now = Date.now()
     let busy = 0
     for (const task of this.running.values()) {
@@ -126,21 +229,36 @@ export class RunningMap<O> implements MapJob<O> {
         busy++
       }
     }
-    while (!this.finished && busy < concurrency && this.running.size < concurrency * MAX_LENT_SLOTS_FACTOR && this.next < inputs.length) {
+    while (!this.finished && busy < concurrency && this.running.size < concurrency * MAX_LENT_SLOTS_FACTOR) {
+      const index = this.nextIndex()
+      if (index == null) {
+        break
+      }
       busy++
-      const task: Task = { index: this.next++, startedAt: Date.now(), backedUp: false, calls: [] }
-      this.running.set(task.index, task)
+      const task: Task = { index, startedAt: Date.now(), backedUp: false, calls: [] }
+      this.running.set(index, task)
       this.launch(task)
     }
   }
 
-  /** Starts an attempt of `task`, away from `avoid`; false if the requester refused it. */
-  private launch (task: Task, avoid?: string): boolean {
+  /** The next task neither answered nor running (a resumed job has some of each). */
+  private nextIndex (): number | undefined {
+    const total = this.init.inputs.length
+    while (this.next < total && (this.answered[this.next] === 1 || this.running.has(this.next))) {
+      this.next++
+    }
+    return this.next < total ? this.next++ : undefined
+  }
+
+  /** Starts an attempt of `task` (a backup when `start.avoid` is set); false if the requester refused it. */
+  private launch (task: Task, start: TaskStart = {}): boolean {
+    const backup = start.avoid != null
     let call: Call
     try {
-      call = this.init.runner.start(this.init.inputs[task.index], avoid)
+      const id = start.id ?? this.init.durable?.taskId(task.index, backup)
+      call = this.init.runner.start(this.init.inputs[task.index], { ...start, id })
     } catch (err: any) {
-      if (avoid == null) {
+      if (!backup) {
         this.fail(new MapTaskError(task.index, err))
       }
       return false
@@ -158,11 +276,27 @@ export class RunningMap<O> implements MapJob<O> {
       return
     }
     this.settleTask(task, call)
+    this.answered[task.index] = 1
     this.speculation.record(Date.now() - task.startedAt)
-    this.values[task.index] = value
-    this.completions.push({ index: task.index, value, peerId: call.answeredBy ?? '' })
+    const result = { index: task.index, value, peerId: call.answeredBy ?? '' }
+    const { durable } = this.init
+    if (durable == null) {
+      this.deliver(result)
+      return
+    }
+    // recorded before it is handed over: a restart then neither runs it again nor loses it
+    durable.saved(result.index, value, result.peerId).then(() => { this.deliver(result) }, (err: Error) => { this.fail(err) })
+  }
+
+  private deliver (result: MapResult<O>): void {
+    if (this.finished) {
+      return
+    }
+    this.values[result.index] = result.value
+    this.completions.push(result)
+    this.done++
     this.wake()
-    if (this.completions.length === this.init.inputs.length) {
+    if (this.done === this.init.inputs.length) {
       this.end()
       return
     }
@@ -207,7 +341,7 @@ export class RunningMap<O> implements MapJob<O> {
         continue
       }
       task.backedUp = true
-      if (this.launch(task, worker)) {
+      if (this.launch(task, { avoid: worker })) {
         this.speculated++
       }
     }
@@ -224,16 +358,36 @@ export class RunningMap<O> implements MapJob<O> {
     this.end(err)
   }
 
+  /**
+   * Stops the job; the caller hears of it once a journaled job is forgotten
+   * (or, when the node stopped under it, kept for a restart).
+   */
   private end (err?: Error): void {
     this.finished = true
     clearInterval(this.checkTimer)
     this.abortCleanup?.()
-    if (err != null) {
-      this.rejectEnded(err)
-    } else {
-      this.resolveEnded()
+    const close = (): void => {
+      this.closed = true
+      if (err != null) {
+        this.rejectEnded(err)
+      } else {
+        this.resolveEnded()
+      }
+      this.wake()
     }
-    this.wake()
+    const { durable } = this.init
+    if (durable == null) {
+      close()
+      return
+    }
+    const keep = this.keepJournal || (err != null && isNodeStop(err))
+    this.opened.then(async () => {
+      if (keep) {
+        durable.close()
+      } else {
+        await durable.forget()
+      }
+    }).catch(() => {}).finally(close)
   }
 
   private watchSignal (signal?: AbortSignal): void {
@@ -257,4 +411,9 @@ export class RunningMap<O> implements MapJob<O> {
       wake()
     }
   }
+}
+
+/** The node stopped under the job: its journal keeps it for a restart. */
+function isNodeStop (err: Error): boolean {
+  return (err instanceof MapTaskError ? err.cause as Error : err)?.name === 'NotStartedError'
 }

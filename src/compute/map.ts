@@ -8,13 +8,19 @@ import { encodePayload } from '../wire/payload.ts'
 import { RunningMap } from './map-job.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 import type { MapJob, MapOptions } from './map-types.ts'
+import type { MapJournal } from './map-journal.ts'
 import type { TaskRunner } from './task-runner.ts'
 
-/**
- * Starts a job of one task per input. `runner` builds the runner of the
- * job's calls from the per-task options (it checks them, and throws on bad ones).
- */
-export function startMap<O> (inputs: unknown, options: MapOptions, runner: (options: MapOptions) => TaskRunner): MapJob<O> {
+/** What a job needs from the node. */
+export interface MapParts {
+  /** Builds the runner of the job's calls from the per-task options (it checks them, and throws on bad ones) */
+  runner: (options: MapOptions) => TaskRunner
+  /** The job's journal state when it has a `journal` option (throws when the node cannot keep it) */
+  durable: (inputs: EncodedPayload[]) => MapJournal | undefined
+}
+
+/** Starts a job of one task per input. */
+export function startMap<O> (inputs: unknown, options: MapOptions, parts: MapParts): MapJob<O> {
   if (!Array.isArray(inputs)) {
     throw new InvalidArgumentError('map takes an array of inputs')
   }
@@ -29,9 +35,15 @@ export function startMap<O> (inputs: unknown, options: MapOptions, runner: (opti
   if (typeof speculative !== 'boolean') {
     throw new InvalidArgumentError('speculative is a boolean')
   }
+  const journal = options.journal
+  if (journal != null && (typeof journal !== 'object' || typeof journal.id !== 'string')) {
+    throw new InvalidArgumentError('journal is { id: string }')
+  }
   // the tasks' calls get no signal of their own: the job cancels them
-  const tasks = runner({ ...options, signal: undefined })
-  return new RunningMap<O>({ runner: tasks, inputs: encodeAll(inputs), concurrency, speculative, signal: options.signal })
+  const runner = parts.runner({ ...options, signal: undefined })
+  const encoded = encodeAll(inputs)
+  const durable = parts.durable(encoded)
+  return new RunningMap<O>({ runner, inputs: encoded, concurrency, speculative, signal: options.signal, durable })
 }
 
 function encodeAll (inputs: unknown[]): EncodedPayload[] {

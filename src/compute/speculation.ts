@@ -3,9 +3,10 @@
  * done, a task running longer than a multiple of the median task time gets
  * a backup attempt (the backup-task rule of MapReduce, Dean & Ghemawat,
  * OSDI 2004; the median as the yardstick as in LATE, Zaharia et al., OSDI
- * 2008).
+ * 2008). A task must also run SPECULATION_MIN_EXTRA_MS past the median, so
+ * jobs of tiny tasks are not backed up over noise.
  */
-import { SPECULATION_DONE_FRACTION, SPECULATION_SLOW_FACTOR } from '../constants.ts'
+import { SPECULATION_CHECK_MS, SPECULATION_DONE_FRACTION, SPECULATION_MIN_EXTRA_MS, SPECULATION_SLOW_FACTOR } from '../constants.ts'
 
 export interface Running {
   startedAt: number
@@ -14,31 +15,39 @@ export interface Running {
 
 export class Speculation {
   private readonly total: number
-  /** Durations of finished tasks, at most one per task */
-  private readonly durations: number[] = []
+  /** Durations of finished tasks, at most one per task (typed: sorted natively, numerically) */
+  private readonly durations: Float64Array
+  private count = 0
   private median = 0
   private stale = false
+  /** When the median was last sorted out: at most once a check period (every answer asks) */
+  private computedAt = -Infinity
 
   constructor (total: number) {
     this.total = total
+    this.durations = new Float64Array(total)
   }
 
   /** A task finished after `ms`. */
   record (ms: number): void {
-    if (this.durations.length < this.total) {
-      this.durations.push(ms)
+    if (this.count < this.total) {
+      this.durations[this.count++] = ms
       this.stale = true
     }
   }
 
   /** Whether enough of the job is done for backups to start. */
   get active (): boolean {
-    return this.durations.length > 0 && this.durations.length >= this.total * SPECULATION_DONE_FRACTION
+    return this.count > 0 && this.count >= this.total * SPECULATION_DONE_FRACTION
   }
 
-  /** Whether a task running since `startedAt` is past the slow factor of the median (once any task finished). */
+  /** Whether a task running since `startedAt` is past the slow factor of the median, and the floor over it (once any task finished). */
   straggling (task: Running, now: number): boolean {
-    return this.durations.length > 0 && now - task.startedAt > this.medianMs() * SPECULATION_SLOW_FACTOR
+    if (this.count === 0) {
+      return false
+    }
+    const median = this.medianMs(now)
+    return now - task.startedAt > Math.max(median * SPECULATION_SLOW_FACTOR, median + SPECULATION_MIN_EXTRA_MS)
   }
 
   /** The running tasks that should get a backup now. */
@@ -55,11 +64,12 @@ export class Speculation {
     return out
   }
 
-  private medianMs (): number {
-    if (this.stale) {
-      const sorted = [...this.durations].sort((a, b) => a - b)
-      const mid = sorted.length >> 1
-      this.median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  private medianMs (now: number): number {
+    if (this.stale && now - this.computedAt >= SPECULATION_CHECK_MS) {
+      this.computedAt = now
+      const sorted = this.durations.slice(0, this.count).sort()
+      const mid = this.count >> 1
+      this.median = this.count % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
       this.stale = false
     }
     return this.median

@@ -54,9 +54,33 @@ export interface Journal {
   remove(id: string): Promise<void>
   /** Every task still recorded, oldest first, at most `limit`. */
   pending(limit?: number): Promise<JournalRecord[]>
+  /**
+   * Where jobs of many tasks (`map` with a `journal` option) keep their
+   * state: the job, and each result handed over. Without it such jobs
+   * cannot be journaled.
+   */
+  jobs?: JobStore
+}
+
+/**
+ * Keyed records of jobs, beside the task records. A write is durable once
+ * its promise resolves; writes land in the order they were made.
+ */
+export interface JobStore {
+  put(key: string, value: Uint8Array): Promise<void>
+  /** Forgets every record whose key starts with `prefix`. */
+  clear(prefix: string): Promise<void>
+  /** The records whose key starts with `prefix`, in key order, at most `limit`. */
+  list(prefix: string, limit?: number): Promise<JobEntry[]>
+}
+
+export interface JobEntry {
+  key: string
+  value: Uint8Array
 }
 
 const PREFIX = '/meshwork/journal'
+const JOBS_PREFIX = '/meshwork/jobs/'
 
 /** A journal on an interface-datastore store (opened by the caller). */
 export function datastoreJournal (datastore: Datastore): Journal {
@@ -87,7 +111,31 @@ export function datastoreJournal (datastore: Datastore): Journal {
       }
       out.sort((a, b) => a.createdAt - b.createdAt)
       return out.slice(0, limit)
+    },
+    jobs: datastoreJobs(datastore)
+  }
+}
+
+/** Job records on an interface-datastore store, under their own prefix. */
+export function datastoreJobs (datastore: Datastore): JobStore {
+  const list = async (prefix: string, limit = Infinity): Promise<JobEntry[]> => {
+    const out: JobEntry[] = []
+    for await (const { key, value } of datastore.query({ prefix: JOBS_PREFIX + encodeURIComponent(prefix) })) {
+      out.push({ key: decodeURIComponent(key.toString().slice(JOBS_PREFIX.length)), value })
     }
+    out.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+    return out.slice(0, limit)
+  }
+  return {
+    async put (key, value) {
+      await datastore.put(new Key(JOBS_PREFIX + encodeURIComponent(key)), value)
+    },
+    async clear (prefix) {
+      for (const { key } of await list(prefix)) {
+        await datastore.delete(new Key(JOBS_PREFIX + encodeURIComponent(key)))
+      }
+    },
+    list
   }
 }
 

@@ -110,12 +110,27 @@ describe('npm run bench -- --quick', () => {
     expect(source.rssMB).toBeGreaterThan(20)
   })
 
+  it('runs the map job every way, and the straggler job with and without the slow worker, every answer right', () => {
+    const { throughput, straggler } = results.map
+    expect(Object.keys(throughput)).toEqual(['meshwork map', 'meshwork request() loop', 'NATS queue group'])
+    for (const [name, r] of Object.entries<any>(throughput)) {
+      expect(r.wrong, name).toBe(0)
+      expect(r.perSecond, name).toBeGreaterThan(0)
+    }
+    expect(Object.keys(straggler)).toEqual(['meshwork map', 'NATS queue group'])
+    for (const [name, r] of Object.entries<any>(straggler)) {
+      expect(r.wrong, name).toBe(0)
+      expect(r.healthyMs, name).toBeGreaterThan(0)
+      expect(r.withSlowMs, name).toBeGreaterThan(0)
+    }
+  })
+
   it('writes results.json, the chart and the tables', () => {
     const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
-    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'targets']))
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'map', 'targets']))
     expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     const tables = readFileSync(join(out, 'results.md'), 'utf8')
-    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory']) {
+    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory', 'Jobs of many tasks']) {
       expect(tables).toContain(heading)
     }
   })

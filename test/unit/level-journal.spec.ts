@@ -86,4 +86,27 @@ describe('levelJournal', () => {
     expect(statSync(join(path, 'meshwork-log')).size).toBeLessThan(400_000)
     await journal.close()
   })
+
+  it('keeps job records through a kill: puts and clears replayed in order', async () => {
+    const path = dir()
+    const script = `
+      import { levelJournal } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../node/journal.ts')).href)}
+      const journal = await levelJournal(${JSON.stringify(path)})
+      void journal.jobs.put('a/job', new Uint8Array([1]))
+      void journal.jobs.put('a/r/0', new Uint8Array([2]))
+      void journal.jobs.put('b/job', new Uint8Array([3]))
+      void journal.jobs.clear('b/')
+      void journal.jobs.put('b/job', new Uint8Array([4]))
+      process.kill(process.pid, 'SIGKILL')
+    `
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(child.signal, child.stderr).toBe('SIGKILL')
+    const journal = await levelJournal(path)
+    const entries = async (prefix: string): Promise<Array<[string, number[]]>> => (await journal.jobs!.list(prefix)).map(e => [e.key, [...e.value]])
+    expect(await entries('a/')).toEqual([['a/job', [1]], ['a/r/0', [2]]])
+    expect(await entries('b/')).toEqual([['b/job', [4]]])
+    await journal.jobs!.clear('a/')
+    expect(await entries('')).toEqual([['b/job', [4]]])
+    await journal.close()
+  })
 })

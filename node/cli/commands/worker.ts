@@ -5,13 +5,14 @@
  * built-in handler uses that handler, and `llm.chat` the demo model.
  * `--handler openai --openai-url URL --model M` bridges `llm.chat` (the
  * default service then) to an OpenAI-compatible model server, and
- * `--embedding-model E` `llm.embed` as well.
+ * `--embedding-model E` `llm.embed` as well. `--handler ./file.js` serves
+ * the default export of the user's module.
  */
 import { createMeshNode } from '../../index.ts'
 import { loadIdentity } from '../../identity.ts'
 import { DEFAULT_TOKEN_DELAY_MS } from '../../../src/models/demo-llm.ts'
 import { bootstrapAddrs, integer, MDNS_USAGE, parse, UsageError } from '../args.ts'
-import { builtinHandler, defaultHandler, HANDLER_NAMES } from '../handlers.ts'
+import { builtinHandler, defaultHandler, HANDLER_NAMES, isHandlerModule, moduleHandler } from '../handlers.ts'
 import { LLM_CHAT_SERVICE } from '../../../src/models/chat.ts'
 import { LLM_EMBED_SERVICE } from '../../../src/models/embed.ts'
 import { onShutdown } from '../lifecycle.ts'
@@ -20,7 +21,8 @@ import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../me
 export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler ${HANDLER_NAMES.join('|')}] [options]
   --bootstrap ADDR      a relay or peer to join through (repeatable)
   --service NAME        the service to serve (repeatable)
-  --handler H           its handler (repeatable, paired with --service in order)
+  --handler H           its handler (repeatable, paired with --service in order): a built-in
+                        name, or the path of an ES module whose default export is the handler
   --concurrency N       tasks run at once per service (default 16)
   --token-delay-ms N    pace of demo-llm tokens (default ${DEFAULT_TOKEN_DELAY_MS})
   --openai-url URL      openai handler: the model server's API base (e.g. http://127.0.0.1:11434/v1)
@@ -80,10 +82,10 @@ export async function run (argv: string[]): Promise<void> {
     embeddingModels: values['embedding-model'] ?? []
   }
   const concurrency = integer(values.concurrency, 'concurrency', 16, 1)
-  const chosen = services.map((service, i) => {
+  const chosen = await Promise.all(services.map(async (service, i) => {
     const name = handlers[handlers.length === 1 ? 0 : i] ?? defaultHandler(service)
-    return { service, ...builtinHandler(name, service, handlerOptions) }
-  })
+    return { service, ...(isHandlerModule(name) ? await moduleHandler(name) : builtinHandler(name, service, handlerOptions)) }
+  }))
   const access = values.allow != null || values.owner != null ? { allow: values.allow, owner: values.owner } : undefined
   const node = await createMeshNode({
     bootstrap: bootstrapAddrs(values.bootstrap, values.mdns === true),
