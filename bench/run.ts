@@ -19,6 +19,7 @@ import { claimCase } from './cases/claim.ts'
 import { failoverCase } from './cases/failover.ts'
 import { fanoutCase } from './cases/fanout.ts'
 import { idleCase } from './cases/idle.ts'
+import { overheadCase } from './cases/overhead.ts'
 import { scaleCase } from './cases/scale.ts'
 import { streamingCase } from './cases/streaming.ts'
 import { unaryCase } from './cases/unary.ts'
@@ -41,7 +42,8 @@ const CASES: Record<string, { brokers: boolean, run: (ctx: BenchContext) => Prom
   failover: { brokers: false, run: failoverCase },
   scale: { brokers: false, run: async ctx => scaleCase(ctx) },
   bundle: { brokers: false, run: bundleCase },
-  idle: { brokers: false, run: idleCase }
+  idle: { brokers: false, run: idleCase },
+  overhead: { brokers: false, run: overheadCase }
 }
 
 function commit (): string {

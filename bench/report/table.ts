@@ -125,5 +125,18 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     ]))
     out.push(`\nSampled ${n(idle.settleMs / 1000)} s after the worker is up (bench/cases/idle.ts).`)
   }
+
+  const overhead = results.overhead
+  if (overhead != null && overhead.error == null) {
+    const vsOff = (ratio: unknown): string => typeof ratio === 'number' ? `${n(ratio, 3)}x` : '–'
+    out.push(`\n### 9. Telemetry overhead (unary, ${n(overhead.inFlight)} in flight)\n`)
+    out.push(table(['telemetry', 'req/s (median)', 'vs off', 'CPU µs per request, all processes', 'vs off', 'spans exported per call', 'runs'],
+      (['off', 'metrics', 'tracing'] as const).map(mode => {
+        const r = overhead[mode] ?? {}
+        return [mode === 'off' ? 'off' : mode === 'metrics' ? 'Prometheus metrics' : 'traces over OTLP/HTTP, default sampling',
+          n(r.perSecond), mode === 'off' ? '1x' : vsOff(r.throughputRatio), n(r.cpuUsPerRequest, 1), mode === 'off' ? '1x' : vsOff(r.cpuRatio),
+          n(r.spansPerCall, 4), String(r.runs?.length ?? 0)]
+      })))
+  }
   return out.join('\n')
 }

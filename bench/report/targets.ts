@@ -36,6 +36,17 @@ function scaleTarget (name: string, rows: any[] | undefined, get: (row: any) => 
 }
 const throughput64 = (r: any): number | undefined => r?.throughput?.find((t: any) => t.inFlight === 64)?.perSecond
 
+/** Telemetry's cost against telemetry off, in percent: CPU per request added, throughput lost. */
+function overheadTargets (o: any): Target[] {
+  const pct = (ratio: number | undefined, sign: 1 | -1): number | undefined => ratio == null ? undefined : sign * (ratio - 1) * 100
+  return [
+    target('metrics on: CPU per request added (unary, 64 in flight)', pct(o?.metrics?.cpuRatio, 1), '<=', 3, '%'),
+    target('metrics on: throughput lost (unary, 64 in flight)', pct(o?.metrics?.throughputRatio, -1), '<=', 3, '%'),
+    target('traces exported, default sampling: CPU per request added', pct(o?.tracing?.cpuRatio, 1), '<=', 10, '%'),
+    target('traces exported, default sampling: throughput lost', pct(o?.tracing?.throughputRatio, -1), '<=', 10, '%')
+  ]
+}
+
 export function evaluate (results: Record<string, any>): Target[] {
   const u = results.unary ?? {}
   const mesh = u.meshwork
@@ -54,6 +65,7 @@ export function evaluate (results: Record<string, any>): Target[] {
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (one process)', scaleIn, r => r?.cpuPctPerPeer, 2),
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (multi-process)', scaleMulti, r => r?.cpuPctPerPeer, 2),
     target('browser bundle: meshwork over the libp2p stack (min+gzip)', results.bundle?.addedGzipBytes != null ? results.bundle.addedGzipBytes / 1000 : undefined, '<=', 40, 'KB'),
-    target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB')
+    target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB'),
+    ...overheadTargets(results.overhead)
   ]
 }
