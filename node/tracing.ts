@@ -30,11 +30,15 @@ function endpoint (): string | undefined {
   return env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? env('OTEL_EXPORTER_OTLP_ENDPOINT')
 }
 
-/** Whether another SDK already provides the global tracer. */
+/**
+ * Whether another SDK already provides the global tracer: the API's global
+ * provider is a proxy that hands out a delegate's tracers once an SDK
+ * registered one. (Asked this way, not by class name, which a minifier
+ * renames.)
+ */
 function hasProvider (): boolean {
-  const global = trace.getTracerProvider() as { getDelegate?: () => unknown }
-  const delegate = global.getDelegate?.()
-  return delegate != null && delegate.constructor?.name !== 'NoopTracerProvider'
+  const global = trace.getTracerProvider() as { getDelegateTracer?: (name: string) => unknown }
+  return global.getDelegateTracer == null || global.getDelegateTracer('meshwork') != null
 }
 
 async function exporter (): Promise<SpanExporter> {
