@@ -1,15 +1,18 @@
 /**
- * `node bench/profile.ts [unary|stream] [--seconds N]`: runs meshwork's
+ * `node bench/profile.ts [unary|stream] [--seconds N] [--telemetry metrics|tracing]`: runs meshwork's
  * requester and worker under `--cpu-prof` on the unary (64 in flight) or
  * streaming path and names where their CPU goes: self time by function
  * and by module (meshwork's own files, each dependency, Node internals,
- * GC). Profiles land in bench/profiles/.
+ * GC). Profiles land in bench/profiles/. `--telemetry` turns metrics on in
+ * both peers, or exports their traces to an OTLP/HTTP receiver in this
+ * process.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runSystemCase } from './cases/context.ts'
+import { startOtlpReceiver } from './lib/otlp-receiver.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const OUT = join(ROOT, 'bench', 'profiles')
@@ -77,7 +80,7 @@ function print (title: string, summary: ReturnType<typeof summarizeProfile>): vo
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values, positionals } = parseArgs({ options: { seconds: { type: 'string' } }, allowPositionals: true })
+  const { values, positionals } = parseArgs({ options: { seconds: { type: 'string' }, telemetry: { type: 'string' } }, allowPositionals: true })
   const which = positionals[0] ?? 'unary'
   const seconds = Number(values.seconds ?? 5)
   rmSync(OUT, { recursive: true, force: true })
@@ -88,10 +91,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const params = which === 'stream'
     ? { runs: Math.max(10, seconds * 20), tokens: 1_000, warmup: 5 }
     : { warmup: 500, count: 1_000, maxDurationMs: 5_000, inFlight: [64], throughputMs: seconds * 1000, maxCalls: 1_000_000 }
+  const receiver = values.telemetry === 'tracing' ? await startOtlpReceiver() : undefined
   const result = await runSystemCase(ctx, 'meshwork', which, params, {
+    metrics: values.telemetry === 'metrics',
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver?.endpoint ?? '' },
     clientNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.requester}`],
     serverNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.worker}`]
   })
+  await receiver?.close()
   console.log(JSON.stringify(which === 'stream' ? { chunksPerSecond: result.chunksPerSecond, firstChunk: result.firstChunk } : { latency: result.latency, throughput: result.throughput }))
   for (const side of ['requester', 'worker'] as const) {
     const files = readdirSync(dirs[side]).filter(f => f.endsWith('.cpuprofile'))

@@ -20,6 +20,7 @@ import { failoverCase } from './cases/failover.ts'
 import { fanoutCase } from './cases/fanout.ts'
 import { idleCase } from './cases/idle.ts'
 import { mapCase } from './cases/map.ts'
+import { overheadCase } from './cases/overhead.ts'
 import { scaleCase } from './cases/scale.ts'
 import { streamingCase } from './cases/streaming.ts'
 import { unaryCase } from './cases/unary.ts'
@@ -43,7 +44,8 @@ const CASES: Record<string, { brokers: boolean, run: (ctx: BenchContext) => Prom
   scale: { brokers: false, run: async ctx => scaleCase(ctx) },
   bundle: { brokers: false, run: bundleCase },
   idle: { brokers: false, run: idleCase },
-  map: { brokers: true, run: mapCase }
+  map: { brokers: true, run: mapCase },
+  overhead: { brokers: false, run: overheadCase }
 }
 
 function commit (): string {

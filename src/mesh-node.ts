@@ -11,6 +11,7 @@ import { TypedEventEmitter } from 'main-event'
 import { createParts } from './mesh-parts.ts'
 import { peerInfo } from './presence/peer-info.ts'
 import { observeMesh } from './telemetry/observe.ts'
+import type { TelemetryObserver } from './telemetry/observe.ts'
 import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
 import type { MeshParts } from './mesh-parts.ts'
 import type { TaskChannel } from './channel/task-channel.ts'
@@ -34,7 +35,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   private readonly penalties?: PeerPenalties
   private stopped = false
   private readonly init: MeshInit
-  private detachTelemetry?: () => void
+  private observer?: TelemetryObserver
 
   constructor (components: MeshComponents, init: MeshInit) {
     super()
@@ -51,7 +52,10 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       onFrame: (frame, channel) => { this.onFrame(frame, channel) },
       onViolation: (peer) => { this.onViolation(peer) },
       onPeerState: (record, previous) => { this.onPeerState(record, previous) },
-      emit: (type, detail) => { this.safeDispatch(type, detail) }
+      emit: (type, detail) => {
+        this.observer?.(type, detail)
+        this.safeDispatch(type, detail)
+      }
     })
   }
 
@@ -81,7 +85,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
         return counts
       }
     })
-    this.detachTelemetry = observeMesh(this, sink)
+    this.observer = observeMesh(sink)
   }
 
   addrs (): string[] {
@@ -137,7 +141,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       return
     }
     this.stopped = true
-    this.detachTelemetry?.()
+    this.observer = undefined
     const { connector, antiEntropy, liveness, requester, worker, presence, offers, relayTopics, topics, channels } = this.parts
     connector.stop()
     antiEntropy.stop()

@@ -24,6 +24,10 @@ export interface SystemRunOptions {
   /** Node flags of the requester process (e.g. --cpu-prof) */
   clientNodeArgs?: string[]
   serverNodeArgs?: string[]
+  /** Environment of the requester and server processes (e.g. OTEL_*) */
+  env?: Record<string, string>
+  /** meshwork: metrics on in every peer */
+  metrics?: boolean
 }
 
 const CLIENT_EXIT_GRACE_MS = 10_000
@@ -39,11 +43,13 @@ export async function runSystemCase (ctx: BenchContext, system: string, caseName
     natsUrl: ctx.natsUrl,
     redisUrl: ctx.redisUrl,
     bootstrap: relay?.addr,
-    concurrency: options.concurrency ?? WORKER_CONCURRENCY
+    concurrency: options.concurrency ?? WORKER_CONCURRENCY,
+    metrics: options.metrics
   }
   const server = spawnChild(`${system} server`, benchFile('roles/server.ts'), [system, JSON.stringify(serve)], {
     expectReady: true,
-    nodeArgs: options.serverNodeArgs
+    nodeArgs: options.serverNodeArgs,
+    env: options.env
   })
   try {
     const { info } = await server.ready
@@ -52,7 +58,7 @@ export async function runSystemCase (ctx: BenchContext, system: string, caseName
     const connect: ConnectOptions = { ...serve, maxInFlight: options.maxInFlight ?? 64 }
     const client = spawnChild(`${system} ${caseName} requester`, benchFile('roles/client.ts'), [
       system, caseName, JSON.stringify(info), JSON.stringify(connect), JSON.stringify(params)
-    ], { nodeArgs: options.clientNodeArgs })
+    ], { nodeArgs: options.clientNodeArgs, env: options.env })
     try {
       const { type: _type, ...result } = await client.result
       // CPU of the serving side over the requester's whole run: the worker

@@ -139,5 +139,18 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     out.push(table(['requester', 'makespan, 3 healthy workers (ms)', 'with a 10x slow 4th (ms)', 'ratio', 'backups', 'wrong'],
       Object.entries(map.straggler ?? {}).map(([name, r]: [string, any]) => [name, n(r.healthyMs, 0), n(r.withSlowMs, 0), `${n(r.ratio)}x`, n(r.speculated), n(r.wrong)])))
   }
+
+  const overhead = results.overhead
+  if (overhead != null && overhead.error == null) {
+    const vsOff = (ratio: unknown): string => typeof ratio === 'number' ? `${n(ratio, 3)}x` : '–'
+    out.push(`\n### 10. Telemetry overhead (unary, ${n(overhead.inFlight)} in flight)\n`)
+    out.push(table(['telemetry', 'req/s (median)', 'vs off', 'CPU µs per request, all processes', 'vs off', 'spans exported per call', 'runs'],
+      (['off', 'metrics', 'tracing'] as const).map(mode => {
+        const r = overhead[mode] ?? {}
+        return [mode === 'off' ? 'off' : mode === 'metrics' ? 'Prometheus metrics' : 'traces over OTLP/HTTP, default sampling',
+          n(r.perSecond), mode === 'off' ? '1x' : vsOff(r.throughputRatio), n(r.cpuUsPerRequest, 1), mode === 'off' ? '1x' : vsOff(r.cpuRatio),
+          n(r.spansPerCall, 4), String(r.runs?.length ?? 0)]
+      })))
+  }
   return out.join('\n')
 }

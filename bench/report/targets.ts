@@ -36,6 +36,17 @@ function scaleTarget (name: string, rows: any[] | undefined, get: (row: any) => 
 }
 const throughput64 = (r: any): number | undefined => r?.throughput?.find((t: any) => t.inFlight === 64)?.perSecond
 
+/** Telemetry's cost against telemetry off, in percent: CPU per request added, throughput lost. */
+function overheadTargets (o: any): Target[] {
+  const pct = (ratio: number | undefined, sign: 1 | -1): number | undefined => ratio == null ? undefined : sign * (ratio - 1) * 100
+  return [
+    target('metrics on: CPU per request added (unary, 64 in flight)', pct(o?.metrics?.cpuRatio, 1), '<=', 3, '%'),
+    target('metrics on: throughput lost (unary, 64 in flight)', pct(o?.metrics?.throughputRatio, -1), '<=', 3, '%'),
+    target('traces exported, default sampling: CPU per request added', pct(o?.tracing?.cpuRatio, 1), '<=', 10, '%'),
+    target('traces exported, default sampling: throughput lost', pct(o?.tracing?.throughputRatio, -1), '<=', 10, '%')
+  ]
+}
+
 export function evaluate (results: Record<string, any>): Target[] {
   const u = results.unary ?? {}
   const mesh = u.meshwork
@@ -57,6 +68,7 @@ export function evaluate (results: Record<string, any>): Target[] {
     target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB'),
     target('map throughput vs a request() loop, same concurrency', ratio(results.map?.throughput?.['meshwork map']?.perSecond, results.map?.throughput?.['meshwork request() loop']?.perSecond), '>=', 0.9),
     target('map throughput vs NATS queue group, same concurrency', ratio(results.map?.throughput?.['meshwork map']?.perSecond, results.map?.throughput?.['NATS queue group']?.perSecond), '>=', 1),
-    target('map makespan with a 10x slow worker vs without it', results.map?.straggler?.['meshwork map']?.ratio, '<=', 1.1)
+    target('map makespan with a 10x slow worker vs without it', results.map?.straggler?.['meshwork map']?.ratio, '<=', 1.1),
+    ...overheadTargets(results.overhead)
   ]
 }

@@ -26,7 +26,7 @@ export function serveBench (node: MeshNode, concurrency: number): void {
 
 async function serve (options: ServeOptions): Promise<BenchServer> {
   const bootstrap = options.bootstrap != null ? [options.bootstrap] : []
-  const nodes = await Promise.all(Array.from({ length: options.workers }, async () => createMeshNode({ bootstrap })))
+  const nodes = await Promise.all(Array.from({ length: options.workers }, async () => createMeshNode({ bootstrap, metrics: options.metrics === true })))
   for (const node of nodes) {
     serveBench(node, options.concurrency)
   }
@@ -37,8 +37,8 @@ async function serve (options: ServeOptions): Promise<BenchServer> {
 }
 
 /** Joins as a requester and waits until `workers` workers are known. */
-export async function joinAsRequester (bootstrap: string, workers: number, service = ECHO): Promise<MeshNode> {
-  const node = await createMeshNode({ bootstrap: [bootstrap] })
+export async function joinAsRequester (bootstrap: string, workers: number, service = ECHO, metrics = false): Promise<MeshNode> {
+  const node = await createMeshNode({ bootstrap: [bootstrap], metrics })
   try {
     await node.waitForWorkers(service, workers, { timeoutMs: JOIN_TIMEOUT_MS })
   } catch (err: any) {
@@ -50,7 +50,7 @@ export async function joinAsRequester (bootstrap: string, workers: number, servi
 }
 
 async function connect (_info: Record<string, unknown>, options: ConnectOptions): Promise<BenchClient> {
-  const node = await joinAsRequester(options.bootstrap!, options.workers)
+  const node = await joinAsRequester(options.bootstrap!, options.workers, ECHO, options.metrics === true)
   return {
     call: async (payload) => node.request(ECHO, payload),
     stream: async (count, onChunk) => {

@@ -13,6 +13,8 @@ export interface ServeOptions {
   bootstrap?: string
   /** Tasks a worker runs at once, for systems that bound it */
   concurrency: number
+  /** meshwork: every peer keeps its Prometheus metrics (the overhead case) */
+  metrics?: boolean
 }
 
 export interface BenchServer {

@@ -9,6 +9,8 @@ import { chat } from './chat.ts'
 import { snapshot } from './mesh-state.ts'
 import { meshView, shortId } from './mesh-view.ts'
 import { tabModel } from './tab-model.ts'
+import { TaskTimeline } from './timeline-state.ts'
+import { timelineView } from './timeline-view.ts'
 import type { MeshSnapshot } from './mesh-state.ts'
 import type { TabModel } from './tab-model.ts'
 import type { MeshNode, TaskEvent, TaskStream } from 'meshwork/browser'
@@ -83,7 +85,7 @@ async function loadConfig (): Promise<DemoConfig> {
   return config
 }
 
-function renderPeers (node: MeshNode, snap: MeshSnapshot): void {
+function renderPeers (node: MeshNode, snap: MeshSnapshot, timeline: TaskTimeline): void {
   const body = $<HTMLTableElement>('peer-table').tBodies[0]
   const rows = snap.peers.filter(p => p.role !== 'self').map(p => {
     const tr = document.createElement('tr')
@@ -93,6 +95,7 @@ function renderPeers (node: MeshNode, snap: MeshSnapshot): void {
     tr.dataset.state = p.state
     tr.dataset.link = p.link ?? 'none'
     tr.className = p.state
+    const { tasksPerSecond, tokensPerSecond } = timeline.throughput(p.id)
     const cells = [
       shortId(p.id),
       p.role === 'browser' ? 'tab' : p.role,
@@ -100,6 +103,7 @@ function renderPeers (node: MeshNode, snap: MeshSnapshot): void {
       p.link ?? '–',
       p.capacity > 0 ? `${p.load}/${p.capacity}` : '–',
       p.rttMs != null ? `${p.rttMs.toFixed(1)} ms` : '–',
+      tasksPerSecond > 0 || tokensPerSecond > 0 ? `${tokensPerSecond.toFixed(0)} tok/s, ${tasksPerSecond.toFixed(1)} tasks/s` : '–',
       p.services.join(', ') || '–'
     ]
     for (const text of cells) {
@@ -168,28 +172,44 @@ async function main (): Promise<void> {
   }
 
   const view = meshView($<SVGSVGElement>('mesh-view'))
+  const timeline = new TaskTimeline()
+  const lanes = timelineView($<SVGSVGElement>('timeline'), timeline, node.peerId)
   const deadSince = new Map<string, number>()
   const refresh = (): void => {
     const snap = snapshot(node, deadSince)
     view.update(snap)
-    renderPeers(node, snap)
+    renderPeers(node, snap, timeline)
+    lanes.draw()
   }
   refresh()
   setInterval(refresh, REFRESH_MS)
 
   // tasks moving: requests out and tokens back, work arriving here, moves
-  node.addEventListener('task:dispatch', (evt: CustomEvent<TaskEvent>) => { view.flow(node.peerId, evt.detail.peerId, 'task') })
+  node.addEventListener('task:dispatch', (evt: CustomEvent<TaskEvent>) => {
+    const { taskId, service, peerId, attempt } = evt.detail
+    view.flow(node.peerId, peerId, 'task')
+    timeline.dispatched(taskId, service, peerId, attempt)
+    lanes.draw()
+  })
   node.addEventListener('task:failover', (evt: CustomEvent<TaskEvent>) => {
     if (evt.detail.from != null) {
       view.flow(evt.detail.from, evt.detail.peerId, 'failover')
+      timeline.moved(evt.detail.taskId, evt.detail.from, evt.detail.peerId, evt.detail.reason)
+      lanes.draw()
     }
+  })
+  node.addEventListener('task:done', (evt: CustomEvent<TaskEvent & { ok: boolean }>) => {
+    timeline.done(evt.detail.taskId, evt.detail.ok)
+    lanes.draw()
   })
   node.addEventListener('work:start', (evt: CustomEvent<TaskEvent>) => {
     view.flow(evt.detail.peerId, node.peerId, 'task')
+    timeline.workStarted(evt.detail.taskId, evt.detail.service, node.peerId, evt.detail.attempt)
     logEvent(`running ${evt.detail.service} for ${shortId(evt.detail.peerId)} (attempt ${evt.detail.attempt})`)
   })
   const served = $<HTMLElement>('served-count')
   node.addEventListener('work:end', (evt: CustomEvent<TaskEvent & { ok: boolean }>) => {
+    timeline.workEnded(evt.detail.taskId, evt.detail.ok)
     if (evt.detail.ok) {
       served.textContent = String(Number(served.textContent) + 1)
     }
@@ -206,7 +226,10 @@ async function main (): Promise<void> {
     output: $('output'),
     answeredBy: $('answered-by')
   }, {
-    onToken: (worker) => { view.flow(worker, node.peerId, 'token') },
+    onToken: (worker) => {
+      view.flow(worker, node.peerId, 'token')
+      timeline.token(worker)
+    },
     onEvent: logEvent
   })
 

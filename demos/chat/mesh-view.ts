@@ -46,7 +46,8 @@ export interface MeshView {
 
 const ROLE_LABEL: Record<ViewPeer['role'], string> = { self: 'me', browser: 'tab', node: 'node', relay: 'relay' }
 
-function svg<K extends keyof SVGElementTagNameMap> (name: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+/** An SVG element with attributes. */
+export function svg<K extends keyof SVGElementTagNameMap> (name: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, name)
   for (const [k, v] of Object.entries(attrs)) {
     el.setAttribute(k, String(v))

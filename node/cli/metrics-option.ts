@@ -19,16 +19,25 @@ export function metricsPort (values: { 'metrics-port'?: string }): number | unde
   return values['metrics-port'] == null ? undefined : integer(values['metrics-port'], 'metrics-port', 0)
 }
 
+/** A metrics endpoint of a command, if it serves one. */
+export interface ExposedMetrics {
+  /** Closes the server (a no-op without one) */
+  close(): Promise<void>
+  /** http://host:port/metrics, when served */
+  url?: string
+}
+
 /**
  * Serves the metrics of `node` (created with `metrics: true`) when a port
  * was given, printing the address; returns what closes the server.
  */
-export async function exposeMetrics (node: MeshNode, port: number | undefined, host?: string): Promise<() => Promise<void>> {
+export async function exposeMetrics (node: MeshNode, port: number | undefined, host?: string): Promise<ExposedMetrics> {
   const metrics = meshMetrics(node)
   if (port == null || metrics == null) {
-    return async () => {}
+    return { close: async () => {} }
   }
   const server = await serveMetrics(metrics.registry, { port, host })
-  console.log(`metrics http://${host ?? '127.0.0.1'}:${server.port}/metrics`)
-  return server.close
+  const url = `http://${host ?? '127.0.0.1'}:${server.port}/metrics`
+  console.log(`metrics ${url}`)
+  return { close: server.close, url }
 }

@@ -13,6 +13,8 @@ const BIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bin.ts' :
 export interface WorkerProcess {
   child: ChildProcess
   peerId: string
+  /** Where it serves its metrics, when started with --metrics-port */
+  metricsUrl?: string
 }
 
 export async function spawnWorker (args: string[], timeoutMs = 30_000): Promise<WorkerProcess> {
@@ -27,12 +29,14 @@ export async function spawnWorker (args: string[], timeoutMs = 30_000): Promise<
       clearTimeout(timer)
       reject(new Error(`worker exited with code ${code} before it was up`))
     })
+    let metricsUrl: string | undefined
     lines.on('line', (line) => {
+      metricsUrl ??= /^metrics (\S+)$/.exec(line)?.[1]
       const match = /^peer (\S+)$/.exec(line)
       if (match != null) {
         clearTimeout(timer)
         child.removeAllListeners('exit')
-        resolve({ child, peerId: match[1] })
+        resolve({ child, peerId: match[1], metricsUrl })
       }
     })
   })

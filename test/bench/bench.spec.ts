@@ -125,12 +125,24 @@ describe('npm run bench -- --quick', () => {
     }
   })
 
+  it('runs unary calls with telemetry off, metrics on and traces exported; only the traced peers send spans', () => {
+    const r = results.overhead
+    for (const mode of ['off', 'metrics', 'tracing']) {
+      expect(r[mode].runs.length, mode).toBeGreaterThan(0)
+      expect(r[mode].perSecond, mode).toBeGreaterThan(0)
+      expect(r[mode].cpuUsPerRequest, mode).toBeGreaterThan(0)
+    }
+    expect(r.off.spansPerCall).toBe(0)
+    expect(r.metrics.spansPerCall).toBe(0)
+    expect(r.tracing.spansPerCall).toBeGreaterThan(0)
+  })
+
   it('writes results.json, the chart and the tables', () => {
     const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
-    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'map', 'targets']))
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'map', 'overhead', 'targets']))
     expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     const tables = readFileSync(join(out, 'results.md'), 'utf8')
-    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory', 'Jobs of many tasks']) {
+    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory', 'Jobs of many tasks', 'Telemetry overhead']) {
       expect(tables).toContain(heading)
     }
   })

@@ -1,7 +1,9 @@
 /**
  * The chat demo in Debian's Chromium: a relay on loopback (the `meshwork
  * relay` command) and three tabs. Tab A asks, tab B serves over a direct
- * WebRTC link; then B closes mid-answer and tab C finishes it.
+ * WebRTC link; then B closes mid-answer and tab C finishes it, and A's
+ * task timeline shows the bar moving from B's row to C's (a screenshot of
+ * it is saved in test-artifacts/).
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -77,7 +79,28 @@ describe('browser tabs as peers', () => {
     await expect.poll(async () => (await a.page.getByTestId('output').textContent() ?? '').split(' ').length, { timeout: 20_000 }).toBeGreaterThan(20)
     expect(await a.page.getByTestId('answered-by').getAttribute('data-worker')).toBe(b.peerId)
     expect(await a.page.getByTestId('output').getAttribute('data-state')).toBe('streaming')
+    // before the move: one bar, running on B's row of the timeline
+    const timeline = a.page.getByTestId('timeline')
+    const onB = timeline.locator(`g.row[data-peer="${b.peerId}"] rect.bar[data-state="running"]`)
+    await expect.poll(async () => onB.count(), { timeout: 10_000 }).toBe(1)
+    const task = await onB.getAttribute('data-task')
     await b.page.close()
+
+    // during the failover: the bar stops on B's row, marked moved, and goes on in C's
+    const moved = timeline.locator(`g.row[data-peer="${b.peerId}"] rect.bar[data-task="${task}"]`)
+    const onC = timeline.locator(`g.row[data-peer="${c.peerId}"] rect.bar[data-task="${task}"]`)
+    await expect.poll(async () => onC.count(), { timeout: 30_000 }).toBe(1)
+    mkdirSync(ARTIFACTS, { recursive: true })
+    await timeline.screenshot({ path: join(ARTIFACTS, 'browser-timeline-failover.png') })
+    expect(await moved.getAttribute('data-state')).toBe('moved')
+    expect(await onC.getAttribute('data-attempt')).toBe('2')
+    await expect.poll(async () => timeline.locator(`line.move[data-task="${task}"][data-from="${b.peerId}"][data-to="${c.peerId}"]`).count()).toBe(1)
+    // C's bar starts where B's stops, on a row of its own (read at once: the timeline redraws)
+    const [bBar, cBar] = await timeline.evaluate((root, id) => [...root.querySelectorAll(`rect.bar[data-task="${id}"]`)]
+      .map(r => ({ x: Number(r.getAttribute('x')), y: Number(r.getAttribute('y')), width: Number(r.getAttribute('width')), attempt: r.getAttribute('data-attempt') })), task)
+    expect([bBar.attempt, cBar.attempt]).toEqual(['1', '2'])
+    expect(cBar.y).not.toBe(bBar.y)
+    expect(Math.abs(cBar.x - (bBar.x + bBar.width))).toBeLessThan(4)
 
     const result = await answer(a, 60_000)
     expect(result, result.shown).toMatchObject({ state: 'done' })
@@ -86,8 +109,10 @@ describe('browser tabs as peers', () => {
     expect(result.from).toBe(b.peerId)
     expect(await a.page.getByTestId('answered-by').textContent()).toContain('rerouted')
     expect(await c.page.getByTestId('served-count').textContent()).toBe('1')
+    // done on C; C's row shows what it streamed to this tab
+    await expect.poll(async () => onC.getAttribute('data-state')).toBe('done')
+    expect(Number(await timeline.locator(`g.row[data-peer="${c.peerId}"] [data-testid="timeline-throughput"]`).getAttribute('data-tokens-per-second'))).toBeGreaterThan(0)
 
-    mkdirSync(ARTIFACTS, { recursive: true })
     await a.page.screenshot({ path: join(ARTIFACTS, 'browser-chat-mesh.png'), fullPage: true })
   }, 90_000)
 })

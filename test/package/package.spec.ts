@@ -2,11 +2,13 @@
  * meshwork as a user gets it: the checkout packed, the tarball installed
  * into a fresh project that runs Node 22 (the `node@22` package), used
  * through the installed CLI and API, type-checked by the consumer's own
- * tsc, and bundled for a browser by esbuild and by Vite.
+ * tsc, and bundled for a browser by esbuild and by Vite. The installed
+ * command line exports traces when OTEL_EXPORTER_OTLP_ENDPOINT says where.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startOtlpReceiver } from '../helpers/otlp.ts'
 import { createConsumerProject } from './project.ts'
 import type { ConsumerProject } from './project.ts'
 
@@ -46,6 +48,25 @@ describe('the packed package in a consumer project on Node 22', () => {
     const out = await project.run('node', ['requester.js', addr], 60_000)
     expect(out.stderr).toBe('')
     expect(out.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^HELLO from node 22\.\d+\.\d+$/), 'TimeoutError'])
+  })
+
+  it('exports the traces of the installed CLI\'s peers when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
+    const receiver = await startOtlpReceiver()
+    try {
+      const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' }
+      const bin = join(project.dir, 'node_modules/.bin/meshwork')
+      const relay = await project.start(bin, ['relay', '--port', '0'], /^peer \S+$/, undefined, otel)
+      const addr = relay.lines.find(l => l.startsWith('/') && !l.includes('/ws'))!
+      const worker = await project.start(bin, ['worker', '--bootstrap', addr, '--service', 'echo', '--handler', 'echo'], /^peer \S+$/, undefined, otel)
+      const workerId = worker.lines.find(l => l.startsWith('peer '))!.slice('peer '.length)
+      const out = await project.run(bin, ['request', '--bootstrap', addr, 'echo', '{"traced":true}'], 60_000, otel)
+      expect(JSON.parse(out.stdout)).toEqual({ traced: true })
+      await receiver.waitFor('the worker\'s task span', () => receiver.spans.some(s => s.name === 'task echo' && s.instance === workerId), 15_000)
+      const call = receiver.spans.find(s => s.name === 'call echo')
+      expect(call?.traceId).toBe(receiver.spans.find(s => s.name === 'task echo')?.traceId)
+    } finally {
+      await receiver.close()
+    }
   })
 
   it('type-checks a consumer with tsc --strict and nodenext; a wrong call stays an error', async () => {

@@ -40,10 +40,10 @@ export interface ConsumerProject {
   dir: string
   /** Paths inside the tarball, without the leading `package/` */
   tarball: string[]
-  /** Runs a command in the project to completion */
-  run(command: string, args: string[], timeoutMs?: number): Promise<Output>
+  /** Runs a command in the project to completion (`extraEnv` over the project's environment) */
+  run(command: string, args: string[], timeoutMs?: number, extraEnv?: Record<string, string>): Promise<Output>
   /** Starts a long-running command; resolves once a stdout line matches `ready` */
-  start(command: string, args: string[], ready: RegExp, timeoutMs?: number): Promise<{ child: ChildProcess, lines: string[] }>
+  start(command: string, args: string[], ready: RegExp, timeoutMs?: number, extraEnv?: Record<string, string>): Promise<{ child: ChildProcess, lines: string[] }>
   /** Stops what `start` started and removes the folder */
   destroy(): Promise<void>
 }
@@ -102,9 +102,9 @@ export async function createConsumerProject (): Promise<ConsumerProject> {
     return {
       dir: app,
       tarball,
-      run: async (command, args, timeoutMs = 60_000) => exec(command, args, { cwd: app, env, timeoutMs }),
-      start: async (command, args, ready, timeoutMs = 30_000) => {
-        const child = spawn(command, args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      run: async (command, args, timeoutMs = 60_000, extraEnv = {}) => exec(command, args, { cwd: app, env: { ...env, ...extraEnv }, timeoutMs }),
+      start: async (command, args, ready, timeoutMs = 30_000, extraEnv = {}) => {
+        const child = spawn(command, args, { cwd: app, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
         started.push(child)
         const lines: string[] = []
         let stderr = ''

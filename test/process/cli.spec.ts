@@ -1,9 +1,10 @@
 /**
- * The command line as a newcomer uses it: `meshwork start`, then requests
- * and the peer table from another process in the same folder.
+ * The command line as a newcomer uses it: `meshwork start` (with metrics
+ * on), then requests and the peer table from another process in the same
+ * folder, and every peer's metrics scraped where start says they are.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -19,7 +20,7 @@ describe('meshwork start, request, peers', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'meshwork-cli-'))
-    start = spawn(process.execPath, [BIN, 'start', '--port', '0', '--token-delay-ms', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
+    start = spawn(process.execPath, [BIN, 'start', '--port', '0', '--token-delay-ms', '1', '--metrics-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
     await new Promise<void>((resolve, reject) => {
       start.once('exit', code => { reject(new Error(`start exited with ${code}`)) })
       createInterface({ input: start.stdout! }).on('line', line => {
@@ -72,6 +73,28 @@ describe('meshwork start, request, peers', () => {
     expect(stderr).toMatch(/RemoteError/)
     const usage = await cli(['request'])
     expect(usage.code).toBe(2)
+  })
+
+  it('serves the metrics of the relay and of each worker, listed for Prometheus', async () => {
+    const text = output.join('\n')
+    const urls = [...text.matchAll(/http:\/\/127\.0\.0\.1:\d+\/metrics/g)].map(m => m[0])
+    const unique = [...new Set(urls)]
+    expect(unique).toHaveLength(3)
+    const [{ targets }] = JSON.parse(readFileSync(join(dir, '.meshwork', 'prometheus-targets.json'), 'utf8'))
+    expect(targets).toEqual(unique.map(u => new URL(u).host))
+    const echoTasks = async (url: string): Promise<number> => {
+      const body = await (await fetch(url)).text()
+      const line = body.split('\n').find(l => l.startsWith('meshwork_tasks_total{service="echo",outcome="ok"} '))
+      return line == null ? 0 : Number(line.split(' ')[1])
+    }
+    const before = await Promise.all(unique.map(echoTasks))
+    for (let i = 0; i < 4; i++) {
+      expect((await cli(['request', 'echo', `{"n":${i}}`])).code).toBe(0)
+    }
+    const after = await Promise.all(unique.map(echoTasks))
+    // the relay (first) runs no task; the workers ran the four between them
+    expect(after[0]).toBe(0)
+    expect(after[1] + after[2] - before[1] - before[2]).toBe(4)
   })
 
   it('peers lists the relay and both workers', async () => {

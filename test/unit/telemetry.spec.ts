@@ -1,11 +1,13 @@
 /**
  * Unit tests of the telemetry pieces on their own: the recent figures `meshwork top` shows
  * (bounded ring, percentiles, rate window) and the Prometheus sink's bound
- * on failover reasons.
+ * on failover reasons, its histograms in the text format, and the default
+ * trace sampler's rate limit.
  */
 import { describe, expect, it } from 'vitest'
-import { createMeshMetrics, MAX_FAILOVER_REASONS } from '../../node/metrics/metrics.ts'
+import { createMeshMetrics, MAX_FAILOVER_REASONS, MAX_SERVICES } from '../../node/metrics/metrics.ts'
 import { MAX_RECENT_TASKS, RATE_WINDOW_MS, RecentStats } from '../../node/metrics/stats.ts'
+import { RateLimitedSampler } from '../../node/trace-sampler.ts'
 
 describe('recent stats', () => {
   it('gives percentiles of the last tasks and a rate over the window', () => {
@@ -40,5 +42,60 @@ describe('prometheus sink', () => {
     const series = text.split('\n').filter(l => l.startsWith('meshwork_failovers_total{'))
     expect(series).toHaveLength(MAX_FAILOVER_REASONS + 1)
     expect(series).toContain('meshwork_failovers_total{service="echo",reason="other"} 10')
+  })
+})
+
+describe('prometheus sink figures', () => {
+  it('writes cumulative histogram buckets, sum and count per service, and counters by outcome', async () => {
+    const metrics = createMeshMetrics()
+    for (const s of [0.0005, 0.002, 0.002, 0.3, 500]) metrics.sink.taskEnded?.('echo', 'ok', s)
+    metrics.sink.taskEnded?.('echo', 'cancelled', 0.01)
+    metrics.sink.callEnded?.('gen', false, 0.004)
+    const lines = (await metrics.text()).split('\n')
+    const value = (series: string): number => Number(lines.find(l => l.startsWith(`${series} `))?.split(' ')[1])
+    expect(value('meshwork_task_duration_seconds_bucket{service="echo",le="0.001"}')).toBe(1)
+    expect(value('meshwork_task_duration_seconds_bucket{service="echo",le="0.0025"}')).toBe(3)
+    expect(value('meshwork_task_duration_seconds_bucket{service="echo",le="0.5"}')).toBe(5)
+    expect(value('meshwork_task_duration_seconds_bucket{service="echo",le="120"}')).toBe(5)
+    expect(value('meshwork_task_duration_seconds_bucket{service="echo",le="+Inf"}')).toBe(6)
+    expect(value('meshwork_task_duration_seconds_count{service="echo"}')).toBe(6)
+    expect(value('meshwork_task_duration_seconds_sum{service="echo"}')).toBeCloseTo(500.3145, 6)
+    expect(value('meshwork_tasks_total{service="echo",outcome="ok"}')).toBe(5)
+    expect(value('meshwork_tasks_total{service="echo",outcome="cancelled"}')).toBe(1)
+    expect(value('meshwork_calls_total{service="gen",outcome="error"}')).toBe(1)
+    expect(lines).toContain('# TYPE meshwork_task_duration_seconds histogram')
+    expect(lines).toContain('# TYPE meshwork_calls_total counter')
+  })
+
+  it('bounds the services kept as label values', async () => {
+    const metrics = createMeshMetrics()
+    for (let i = 0; i < MAX_SERVICES + 5; i++) metrics.sink.callEnded?.(`svc${i}`, true, 0.001)
+    const series = (await metrics.text()).split('\n').filter(l => l.startsWith('meshwork_calls_total{') && l.includes('outcome="ok"'))
+    expect(series).toHaveLength(MAX_SERVICES + 1)
+    expect(series).toContain('meshwork_calls_total{service="other",outcome="ok"} 5')
+  })
+})
+
+describe('default trace sampler', () => {
+  it('samples new traces up to its rate, with a burst of as many', () => {
+    let now = 0
+    const sampler = new RateLimitedSampler(10, () => now)
+    const sampled = (): number => Array.from({ length: 100 }, () => sampler.shouldSample().decision).filter(d => d === 2).length
+    expect(sampled()).toBe(10)
+    now += 500
+    expect(sampled()).toBe(5)
+    now += 60_000
+    expect(sampled()).toBe(10)
+  })
+
+  it('admit decides a root span early and its span then samples without another token', () => {
+    const now = 0
+    const sampler = new RateLimitedSampler(2, () => now)
+    expect(sampler.admit()).toBe(true)
+    expect(sampler.shouldSample().decision).toBe(2)
+    expect(sampler.admit()).toBe(true)
+    expect(sampler.shouldSample().decision).toBe(2)
+    expect(sampler.admit()).toBe(false)
+    expect(sampler.shouldSample().decision).toBe(0)
   })
 })

@@ -77,7 +77,7 @@ export async function run (argv: string[]): Promise<void> {
     throw err
   }
   console.log(`gateway ${gateway.url}`)
-  const closeMetrics = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
+  const { close: closeMetrics } = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
   onShutdown(async () => {
     await closeMetrics()
     await gateway.close()

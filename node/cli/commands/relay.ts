@@ -61,7 +61,7 @@ export async function run (argv: string[]): Promise<void> {
   for (const addr of relayAddrs(node)) {
     console.log(addr)
   }
-  const closeMetrics = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
+  const { close: closeMetrics } = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
   console.log(`peer ${node.peerId}`)
   onShutdown(async () => {
     await closeMetrics()

@@ -2,13 +2,17 @@
  * `meshwork start [--workers N] [--port N]`: an all-in-one local mesh — a
  * relay, N demo workers (child processes serving `demo-llm`, `echo` and
  * `llm.chat` and `llm.embed` on the demo models)
- * and the browser demo on http://127.0.0.1:<port>.
+ * and the browser demo on http://127.0.0.1:<port>. With `--metrics-port N`
+ * the relay serves its metrics on N and worker i on N+i (every one on a
+ * free port for 0), and `.meshwork/prometheus-targets.json` lists them all
+ * for a Prometheus `file_sd_configs`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ensureDemoBuilt } from '../../demo-build.ts'
 import { serveDemo } from '../../demo-server.ts'
 import { BOOTSTRAP_FILE, integer, MDNS_USAGE, parse } from '../args.ts'
+import { METRICS_TARGETS_FILE, workerMetricsArgs, writeMetricsTargets } from '../start-metrics.ts'
 import { onShutdown } from '../lifecycle.ts'
 import { spawnWorker } from '../spawn-worker.ts'
 import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
@@ -19,7 +23,9 @@ export const usage = `meshwork start [--workers N] [--port N]
   --workers N         demo workers to run (default 2; 0 leaves the answering to browser tabs)
   --port N            HTTP port of the browser demo (default 8080)
   --token-delay-ms N  pace of demo-llm tokens (default 20)
-${METRICS_USAGE} (of the relay)
+${METRICS_USAGE}
+                      (the relay's; worker i serves on N+i, every one on a free port for 0,
+                      all listed in ${METRICS_TARGETS_FILE} for Prometheus)
 ${MDNS_USAGE}`
 
 export async function run (argv: string[]): Promise<void> {
@@ -43,7 +49,7 @@ export async function run (argv: string[]): Promise<void> {
   }
   const mdns = values.mdns === true
   const relay = await startRelay({ port: 0, mdns, metrics: metricsPort(values) != null })
-  const closeMetrics = await exposeMetrics(relay, metricsPort(values), values['metrics-host'])
+  const { close: closeMetrics, url: relayMetricsUrl } = await exposeMetrics(relay, metricsPort(values), values['metrics-host'])
   const addrs = relayAddrs(relay)
   const tcp = addrs.filter(a => !a.includes('/ws'))
   mkdirSync(dirname(BOOTSTRAP_FILE), { recursive: true })
@@ -63,20 +69,23 @@ export async function run (argv: string[]): Promise<void> {
     await closeMetrics()
     await relay.stop()
     rmSync(BOOTSTRAP_FILE, { force: true })
+    rmSync(METRICS_TARGETS_FILE, { force: true })
   }
   let demo: Awaited<ReturnType<typeof serveDemo>> | undefined
   onShutdown(stopAll)
 
-  const spawned = await Promise.all(Array.from({ length: count }, async () => spawnWorker([
+  const spawned = await Promise.all(Array.from({ length: count }, async (_, i) => spawnWorker([
     '--bootstrap', tcp[0],
     '--service', 'demo-llm', '--handler', 'demo-llm',
     '--service', 'echo', '--handler', 'echo',
     '--service', 'llm.chat', '--handler', 'demo-llm',
     '--service', 'llm.embed', '--handler', 'demo-llm',
     '--token-delay-ms', String(tokenDelay),
-    ...(mdns ? ['--mdns'] : [])
+    ...(mdns ? ['--mdns'] : []),
+    ...workerMetricsArgs(metricsPort(values), i, values['metrics-host'])
   ])))
   workers.push(...spawned)
+  const metricsUrls = writeMetricsTargets(relayMetricsUrl, workers)
   demo = await serveDemo({ port, relayAddrs: addrs })
   await relay.waitForWorkers('demo-llm', count, { timeoutMs: 10_000 }).catch(() => {})
 
@@ -86,7 +95,7 @@ meshwork is up.
 
   relay    ${addrs.join('\n           ')}
   workers  ${workers.length > 0 ? workers.map(w => `pid ${w.child.pid}  ${w.peerId}`).join('\n           ') : 'none (browser tabs answer)'}
-  demo     ${demo.url}
+  demo     ${demo.url}${metricsUrls.length > 0 ? `\n  metrics  ${metricsUrls.join('\n           ')}\n           (Prometheus: file_sd_configs with ${METRICS_TARGETS_FILE})` : ''}
 
 What to do next (in another terminal, in this folder):
   npx meshwork request echo '{"hi":1}'

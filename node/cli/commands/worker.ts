@@ -98,7 +98,7 @@ export async function run (argv: string[]): Promise<void> {
   for (const { service, handler, options } of chosen) {
     node.serve(service, handler, { ...options, concurrency, access })
   }
-  const closeMetrics = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
+  const { close: closeMetrics } = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
   console.log(`peer ${node.peerId}`)
   onShutdown(async () => {
     await closeMetrics()
