@@ -19,8 +19,12 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** Queued bytes above which producers should wait (see `whenWritable`). */
 const HIGH_WATER_BYTES = 1024 * 1024
-/** Queued bytes that go out without waiting for the end of the turn */
-const EAGER_WRITE_BYTES = 8 * 1024
+/**
+ * Queued bytes that go out without waiting for the end of the turn: the
+ * replies to a read of 64 small tasks fit under it (one write, not three),
+ * and a write stays within one encrypted message (64 KiB).
+ */
+const EAGER_WRITE_BYTES = 32 * 1024
 
 /**
  * The frames of one write as one array. The layers below keep the pieces
