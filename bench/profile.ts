@@ -1,9 +1,12 @@
 /**
- * `node bench/profile.ts [unary|stream] [--seconds N] [--telemetry metrics|tracing]`: runs meshwork's
- * requester and worker under `--cpu-prof` on the unary (64 in flight) or
- * streaming path and names where their CPU goes: self time by function
- * and by module (meshwork's own files, each dependency, Node internals,
- * GC). Profiles land in bench/profiles/. `--telemetry` turns metrics on in
+ * `node bench/profile.ts [unary|stream] [--seconds N] [--in-flight N] [--json] [--no-prof] [--telemetry metrics|tracing]`:
+ * runs meshwork's requester and worker under `--cpu-prof` on the unary
+ * (64 calls in flight unless told, 256 bytes or with `--json` a JSON
+ * value) or streaming path and names where their CPU goes: self time by
+ * function and by module (meshwork's own files, each dependency, Node
+ * internals, GC). Profiles land in bench/profiles/. It also prints CPU
+ * per request over requester, worker and relay; `--no-prof` measures only
+ * that, without the profiler's own cost. `--telemetry` turns metrics on in
  * both peers, or exports their traces to an OTLP/HTTP receiver in this
  * process.
  */
@@ -13,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runSystemCase } from './cases/context.ts'
 import { startOtlpReceiver } from './lib/otlp-receiver.ts'
+import { cpuPerCall } from './report/table.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const OUT = join(ROOT, 'bench', 'profiles')
@@ -80,9 +84,14 @@ function print (title: string, summary: ReturnType<typeof summarizeProfile>): vo
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values, positionals } = parseArgs({ options: { seconds: { type: 'string' }, telemetry: { type: 'string' } }, allowPositionals: true })
+  const { values, positionals } = parseArgs({
+    options: { seconds: { type: 'string' }, 'in-flight': { type: 'string' }, json: { type: 'boolean' }, 'no-prof': { type: 'boolean' }, telemetry: { type: 'string' } },
+    allowPositionals: true
+  })
   const which = positionals[0] ?? 'unary'
   const seconds = Number(values.seconds ?? 5)
+  const inFlight = Number(values['in-flight'] ?? 64)
+  const prof = values['no-prof'] !== true
   rmSync(OUT, { recursive: true, force: true })
   const dirs = { requester: join(OUT, 'requester'), worker: join(OUT, 'worker') }
   mkdirSync(dirs.requester, { recursive: true })
@@ -90,16 +99,23 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const ctx = { quick: true, natsUrl: '', redisUrl: '', log: (l: string) => { console.error(l) } }
   const params = which === 'stream'
     ? { runs: Math.max(10, seconds * 20), tokens: 1_000, warmup: 5 }
-    : { warmup: 500, count: 1_000, maxDurationMs: 5_000, inFlight: [64], throughputMs: seconds * 1000, maxCalls: 1_000_000 }
+    : { warmup: 500, count: 1_000, maxDurationMs: 5_000, inFlight: [inFlight], throughputMs: seconds * 1000, maxCalls: 1_000_000, json: values.json === true }
   const receiver = values.telemetry === 'tracing' ? await startOtlpReceiver() : undefined
+  const profArgs = prof
+    ? { clientNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.requester}`], serverNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.worker}`] }
+    : {}
   const result = await runSystemCase(ctx, 'meshwork', which, params, {
     metrics: values.telemetry === 'metrics',
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver?.endpoint ?? '' },
-    clientNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.requester}`],
-    serverNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.worker}`]
+    ...profArgs
   })
   await receiver?.close()
   console.log(JSON.stringify(which === 'stream' ? { chunksPerSecond: result.chunksPerSecond, firstChunk: result.firstChunk } : { latency: result.latency, throughput: result.throughput }))
+  const cpuUs = cpuPerCall(result)
+  if (cpuUs != null) {
+    console.log(`CPU per request: ${cpuUs.toFixed(1)} µs (requester ${(1000 * result.requesterCpuMs / result.calls).toFixed(1)}, ` +
+      `worker ${(1000 * result.serverCpuMs / result.calls).toFixed(1)}, relay ${(1000 * result.brokerCpuMs / result.calls).toFixed(1)}) over ${result.calls as number} calls`)
+  }
   for (const side of ['requester', 'worker'] as const) {
     const files = readdirSync(dirs[side]).filter(f => f.endsWith('.cpuprofile'))
     for (const f of files) print(`${which}, ${side}`, summarizeProfile(join(dirs[side], f)))

@@ -179,7 +179,11 @@ export class Calls {
       throw new NoWorkersError(`no live worker serves "${service}"`)
     }
     const peers = workers.map(w => w.peerId)
-    const calls: Call[] = peers.map(pinned => this.start(service, input, { ...options, maxAttempts: 1 }, false, DEFAULT_REQUEST_TIMEOUT_MS, { pinned }))
+    // one encoding of the input and one deadline for every worker
+    const encoded = encodePayload(input)
+    const callOptions = { ...options, maxAttempts: 1 }
+    const deadline = Date.now() + checkOptions(callOptions, DEFAULT_REQUEST_TIMEOUT_MS).timeoutMs
+    const calls: Call[] = peers.map(pinned => this.start(service, undefined, callOptions, false, DEFAULT_REQUEST_TIMEOUT_MS, { pinned, encoded, deadline }))
     return gather<O>(calls, peers, quorum, call => { this.init.requester.cancel(call, new AbortError('quorum reached')) })
   }
 

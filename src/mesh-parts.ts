@@ -119,7 +119,7 @@ function dispatchParts (components: PartsComponents, init: MeshInit, hooks: Mesh
   parts.loss = new PeerLoss({
     table,
     moveCalls: (peer, reason, channel) => { requester.onWorkerDown(peer, reason, channel) },
-    cancelTasks: (peer) => { worker.onRequesterGone(peer) },
+    cancelTasks: (peer, channel) => { worker.onRequesterGone(peer, channel) },
     checkLater: (peer) => { parts.liveness?.checkLater(peer) },
     onState: (record, previous) => {
       parts.liveness?.onState(record.peerId, record.state)

@@ -12,6 +12,29 @@ export function payload (bytes = PAYLOAD_BYTES): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(bytes))
 }
 
+/**
+ * A JSON value of about PAYLOAD_BYTES once serialised, shaped like an AI
+ * request (a prompt, a few options, some tags): what a JSON-payload call sends.
+ */
+export function jsonPayload (): { prompt: string, model: string, maxTokens: number, temperature: number, stream: boolean, tags: string[], seq: number } {
+  return {
+    prompt: 'Summarise the following support ticket in one sentence: the customer cannot sign in since the last update and the reset link expires too fast.',
+    model: 'demo-small',
+    maxTokens: 64,
+    temperature: 0.7,
+    stream: false,
+    tags: ['support', 'summary', 'en'],
+    seq: Math.floor(Math.random() * 1e9)
+  }
+}
+
+/** Throws when a JSON reply is not the echo of what was sent. */
+export function checkJsonEcho (sent: { prompt: string, seq: number }, got: any): void {
+  if (got?.seq !== sent.seq || got?.prompt !== sent.prompt) {
+    throw new Error('bad JSON echo')
+  }
+}
+
 /** The tokens of a streamed reply, identical for every system. */
 export function tokens (count = STREAM_TOKENS): string[] {
   return generate(PROMPT, count)

@@ -106,7 +106,7 @@ export function chart (results: Record<string, any>): string {
   const unary = results.unary as Record<string, any> | undefined
   if (unary != null) {
     const systems = Object.keys(unary)
-    const inFlight = [1, 16, 64]
+    const inFlight = [1, 16, 32, 64]
     panels.push(y0 => barPanel(y0, 'Unary 256 B: requests per second by calls in flight (higher is better)', 'req/s', systems,
       inFlight.map(n => ({ name: `${n} in flight`, values: systems.map(s => unary[s]?.throughput?.find((t: any) => t.inFlight === n)?.perSecond) }))))
     panels.push(y0 => barPanel(y0, 'Unary 256 B, one at a time: latency (lower is better)', 'ms', systems, [

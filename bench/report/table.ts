@@ -29,6 +29,9 @@ function convergence (r: any, timeoutMs: number): string {
 }
 
 const perSecondAt = (r: any, inFlight: number): number | undefined => r?.throughput?.find((t: any) => t.inFlight === inFlight)?.perSecond
+const ratioText = (a?: number, b?: number): string => a != null && b != null && b > 0 ? `${n(a / b)}x` : '–'
+/** The in-flight counts the unary table shows */
+const UNARY_COLUMNS = [1, 16, 32, 64]
 
 export function markdown (results: Record<string, any>, targets: Target[]): string {
   const out: string[] = []
@@ -44,15 +47,17 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
 
   const unary = results.unary as Record<string, any> | undefined
   if (unary != null) {
-    const nats64 = perSecondAt(unary.nats, 64)
-    const floor64 = perSecondAt(unary['libp2p-pooled'], 64)
-    out.push('\n### 1. Unary request/reply, 256 B\n')
-    out.push(table(['system', 'p50 ms', 'p99 ms', 'req/s, 1 in flight', '16 in flight', '64 in flight', '64: vs NATS', '64: vs libp2p pooled', 'CPU µs per request, all processes', 'errors'],
+    out.push('\n### 1. Unary request/reply, 256 B (raw bytes, and a JSON value of that size: rows "json")\n')
+    out.push('Ratios are against NATS with the same payload (`nats` for bytes, `nats json` for JSON) in the same run.\n')
+    const cols = UNARY_COLUMNS.map(c => `${c} in flight`)
+    out.push(table(['system', 'p50 ms', 'p99 ms', ...cols.map((c, i) => i === 0 ? `req/s, ${c}` : c), `vs NATS at ${UNARY_COLUMNS.join(' / ')}`, '64: vs libp2p pooled', 'CPU µs per request, all processes', 'CPU vs NATS', 'errors'],
       Object.entries(unary).map(([system, r]) => {
-        const t64 = perSecondAt(r, 64)
+        const nats = unary[system.endsWith(' json') ? 'nats json' : 'nats']
+        const floor = unary[system.endsWith(' json') ? 'libp2p-pooled json' : 'libp2p-pooled']
         const errors = (r.latency?.errors ?? 0) + (r.throughput ?? []).reduce((a: number, t: any) => a + t.errors, 0)
-        return [system, n(r.latency?.p50Ms, 3), n(r.latency?.p99Ms, 3), n(perSecondAt(r, 1)), n(perSecondAt(r, 16)), n(t64),
-          t64 != null && nats64 != null ? `${n(t64 / nats64)}x` : '–', t64 != null && floor64 != null ? `${n(t64 / floor64)}x` : '–', n(cpuPerCall(r), 0), String(errors)]
+        const vs = UNARY_COLUMNS.map(k => ratioText(perSecondAt(r, k), perSecondAt(nats, k))).join(' / ')
+        return [system, n(r.latency?.p50Ms, 3), n(r.latency?.p99Ms, 3), ...UNARY_COLUMNS.map(k => n(perSecondAt(r, k))), vs,
+          ratioText(perSecondAt(r, 64), perSecondAt(floor, 64)), n(cpuPerCall(r), 0), ratioText(cpuPerCall(r), cpuPerCall(nats)), String(errors)]
       })))
   }
 

@@ -1,6 +1,7 @@
 /**
  * The goals, checked as ratios from one run's results.
  */
+import { cpuPerCall } from './table.ts'
 
 export interface Target {
   name: string
@@ -34,7 +35,20 @@ function scaleTarget (name: string, rows: any[] | undefined, get: (row: any) => 
   }
   return t
 }
-const throughput64 = (r: any): number | undefined => r?.throughput?.find((t: any) => t.inFlight === 64)?.perSecond
+const throughputAt = (r: any, inFlight: number): number | undefined => r?.throughput?.find((t: any) => t.inFlight === inFlight)?.perSecond
+const throughput64 = (r: any): number | undefined => throughputAt(r, 64)
+const UNARY_LOADS = [1, 16, 32, 64]
+
+/** How long a mesh of `peers` took to converge, if it did (a mesh that did not misses the target). */
+function convergeTarget (name: string, rows: any[] | undefined, peers: number, limitMs: number): Target {
+  const row = at(rows, peers)
+  const t = target(name, row?.converged === true ? row.convergeMs : undefined, '<=', limitMs, 'ms')
+  if (row != null && row.converged !== true) {
+    t.met = false
+    t.note = row.error != null ? 'the mesh failed' : 'did not converge'
+  }
+  return t
+}
 
 /** Telemetry's cost against telemetry off, in percent: CPU per request added, throughput lost. */
 function overheadTargets (o: any): Target[] {
@@ -53,10 +67,17 @@ export function evaluate (results: Record<string, any>): Target[] {
   const scaleIn = results.scale?.inProcess
   const scaleMulti = results.scale?.multiProcess
   const ratio = (a?: number, b?: number): number | undefined => a != null && b != null && b > 0 ? a / b : undefined
+  const json = u['meshwork json']
+  const natsJson = u['nats json']
   return [
-    target('unary throughput at 64 in flight vs NATS request/reply', ratio(throughput64(mesh), throughput64(u.nats)), '>=', 1),
+    target('CPU per request, all processes, vs NATS (256 B)', ratio(cpuPerCall(mesh), cpuPerCall(u.nats)), '<=', 1),
+    target('CPU per request, all processes, vs NATS (JSON)', ratio(cpuPerCall(json), cpuPerCall(natsJson)), '<=', 1),
+    ...UNARY_LOADS.map(k => target(`unary throughput at ${k} in flight vs NATS (256 B)`, ratio(throughputAt(mesh, k), throughputAt(u.nats, k)), '>=', 1)),
+    ...UNARY_LOADS.map(k => target(`unary throughput at ${k} in flight vs NATS (JSON)`, ratio(throughputAt(json, k), throughputAt(natsJson, k)), '>=', 1)),
     target('unary throughput at 64 in flight vs raw libp2p pooled stream', ratio(throughput64(mesh), throughput64(u['libp2p-pooled'])), '>=', 1),
     target('unary p50 one at a time vs raw libp2p long-lived stream', ratio(mesh?.latency?.p50Ms, u['libp2p-pooled']?.latency?.p50Ms), '<=', 1.2),
+    target('fan-out to 10 workers and gather, p50 vs NATS requestMany', ratio(results.fanout?.meshwork?.latency?.p50Ms, results.fanout?.nats?.latency?.p50Ms), '<=', 1),
+    target('broadcast claim to first byte, p50', results.claim?.broadcast?.p50Ms, '<=', 2, 'ms'),
     target('stream chunks/s (1,000-token reply)', results.streaming?.meshwork?.chunksPerSecond, '>=', 100_000, 'chunks/s'),
     target('stream time to first chunk, p50', results.streaming?.meshwork?.firstChunk?.p50Ms, '<=', 1, 'ms'),
     target('failover: SIGKILL to completion elsewhere, worst run', results.failover?.killToComplete?.maxMs, '<=', 250, 'ms'),
@@ -64,6 +85,8 @@ export function evaluate (results: Record<string, any>): Target[] {
     scaleTarget('dispatch p50 at 100 peers vs 10 peers (multi-process)', scaleMulti, r => r?.dispatch?.p50Ms, 1.5),
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (one process)', scaleIn, r => r?.cpuPctPerPeer, 2),
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (multi-process)', scaleMulti, r => r?.cpuPctPerPeer, 2),
+    convergeTarget('200 peers over 4 processes converge', scaleMulti, 200, 10_000),
+    convergeTarget('500 peers in one process converge (within the case\'s wait)', scaleIn, 500, results.scale?.params?.convergeTimeoutMs ?? 45_000),
     target('browser bundle: meshwork over the libp2p stack (min+gzip)', results.bundle?.addedGzipBytes != null ? results.bundle.addedGzipBytes / 1000 : undefined, '<=', 40, 'KB'),
     target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB'),
     target('map throughput vs a request() loop, same concurrency', ratio(results.map?.throughput?.['meshwork map']?.perSecond, results.map?.throughput?.['meshwork request() loop']?.perSecond), '>=', 0.9),

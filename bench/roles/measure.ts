@@ -3,7 +3,7 @@
  * cases, identical for every system.
  */
 import { measureLatency, measureThroughput } from '../lib/load.ts'
-import { checkEcho, payload } from '../lib/payload.ts'
+import { checkEcho, checkJsonEcho, jsonPayload, payload } from '../lib/payload.ts'
 import { median, round, summarize } from '../lib/stats.ts'
 import type { BenchClient } from '../systems/types.ts'
 
@@ -14,14 +14,32 @@ export interface UnaryParams {
   inFlight: number[]
   throughputMs: number
   maxCalls: number
+  /** Send a JSON value (about 256 B serialised) instead of 256 raw bytes */
+  json?: boolean
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** One call of the unary job: 256 bytes, or a JSON value, echoed and checked. */
+function unaryCall (client: BenchClient, json: boolean): () => Promise<void> {
+  if (!json) {
+    const data = payload()
+    return async () => { checkEcho(data, await client.call(data)) }
+  }
+  const value = jsonPayload()
+  const callJson = client.callJson != null
+    ? client.callJson.bind(client)
+    : async (v: unknown) => JSON.parse(decoder.decode(await client.call(encoder.encode(JSON.stringify(v)))))
+  return async () => { checkJsonEcho(value, await callJson(value)) }
 }
 
 export async function unary (client: BenchClient, p: UnaryParams): Promise<Record<string, unknown>> {
-  const data = payload()
+  const once = unaryCall(client, p.json === true)
   let calls = 0
   const call = async (): Promise<void> => {
     calls++
-    checkEcho(data, await client.call(data))
+    await once()
   }
   const latency = await measureLatency(call, { warmup: p.warmup, count: p.count, maxDurationMs: p.maxDurationMs })
   const throughput = []

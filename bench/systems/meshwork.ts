@@ -53,6 +53,8 @@ async function connect (_info: Record<string, unknown>, options: ConnectOptions)
   const node = await joinAsRequester(options.bootstrap!, options.workers, ECHO, options.metrics === true)
   return {
     call: async (payload) => node.request(ECHO, payload),
+    // the echo handler returns its input: a JSON value comes back re-encoded by the worker
+    callJson: async (value) => node.request(ECHO, value),
     stream: async (count, onChunk) => {
       for await (const token of node.stream<string>(GEN, { n: count })) {
         onChunk(token)

@@ -8,6 +8,7 @@ import { tokens } from '../lib/payload.ts'
 import type { BenchClient, BenchServer, BenchSystem, ConnectOptions, ServeOptions } from './types.ts'
 
 const ECHO = 'bench.echo'
+const ECHO_JSON = 'bench.echo.json'
 const GEN = 'bench.gen'
 const TIMEOUT_MS = 10_000
 const encoder = new TextEncoder()
@@ -19,6 +20,8 @@ async function serve (options: ServeOptions): Promise<BenchServer> {
   const connections = await Promise.all(Array.from({ length: options.workers }, async () => connect({ servers: options.natsUrl })))
   for (const nc of connections) {
     nc.subscribe(ECHO, { callback: (_err, msg) => { msg.respond(msg.data) } })
+    // a NATS user's JSON responder: decode and parse, stringify and encode the reply
+    nc.subscribe(ECHO_JSON, { callback: (_err, msg) => { msg.respond(encoder.encode(JSON.stringify(JSON.parse(decoder.decode(msg.data))))) } })
     nc.subscribe(GEN, {
       callback: (_err, msg) => {
         const count = Math.min(Number(decoder.decode(msg.data)), words.length)
@@ -40,6 +43,7 @@ async function connectClient (_info: Record<string, unknown>, options: ConnectOp
   const nc = await connect({ servers: options.natsUrl })
   return {
     call: async (payload) => (await nc.request(ECHO, payload, { timeout: TIMEOUT_MS })).data,
+    callJson: async (value) => JSON.parse(decoder.decode((await nc.request(ECHO_JSON, encoder.encode(JSON.stringify(value)), { timeout: TIMEOUT_MS })).data)),
     stream: async (count, onChunk) => {
       const inbox = createInbox()
       await new Promise<void>((resolve, reject) => {

@@ -31,6 +31,12 @@ export interface ConnectOptions extends ServeOptions {
 export interface BenchClient {
   /** Sends 256 bytes, resolves with the echo */
   call(payload: Uint8Array): Promise<Uint8Array>
+  /**
+   * Sends a JSON value, resolves with the echoed value. Systems without one
+   * are called as their users would: `JSON.stringify` and encode, `call`,
+   * then decode and `JSON.parse` (the server echoes the bytes).
+   */
+  callJson?(value: unknown): Promise<unknown>
   /** Asks for a streamed reply of `count` tokens; calls `onChunk` per token */
   stream(count: number, onChunk: (token: string) => void): Promise<void>
   /** Sends `payload` to every worker and resolves with the number of replies */

@@ -38,6 +38,8 @@ export interface ChannelsInit {
 export class Channels {
   private readonly init: ChannelsInit
   private readonly outbound = new Map<string, TaskChannel>()
+  /** The latest inbound channel of each peer */
+  private readonly inbound = new Map<string, TaskChannel>()
   private readonly opening = new Map<string, Promise<TaskChannel>>()
   private readonly all = new Set<TaskChannel>()
 
@@ -52,7 +54,7 @@ export class Channels {
         stream.abort(new ProtocolError('this peer broke the task protocol too often', { peerId: peer }))
         return
       }
-      this.adopt(stream, peer)
+      this.inbound.set(peer, this.adopt(stream, peer))
     }, {
       maxInboundStreams: MAX_TASK_STREAMS_PER_CONNECTION,
       maxOutboundStreams: MAX_TASK_STREAMS_PER_CONNECTION,
@@ -65,12 +67,24 @@ export class Channels {
     await Promise.all([...this.all].map(async channel => { await channel.close() }))
     this.all.clear()
     this.outbound.clear()
+    this.inbound.clear()
   }
 
   /** The open outbound channel to a peer, if there is one. */
   existing (peerId: string): TaskChannel | undefined {
     const channel = this.outbound.get(peerId)
     return channel?.isOpen === true ? channel : undefined
+  }
+
+  /**
+   * An open channel with a peer in either direction (this node's outbound
+   * one first), if there is one: frames of either side's tasks may travel
+   * on any channel between the two, so an offer or a granted task need not
+   * wait for a new stream.
+   */
+  any (peerId: string): TaskChannel | undefined {
+    const inbound = this.inbound.get(peerId)
+    return this.existing(peerId) ?? (inbound?.isOpen === true ? inbound : undefined)
   }
 
   /** The outbound channel to a peer, dialling it if needed. */
@@ -164,6 +178,9 @@ export class Channels {
         this.all.delete(ch)
         if (this.outbound.get(ch.remotePeer) === ch) {
           this.outbound.delete(ch.remotePeer)
+        }
+        if (this.inbound.get(ch.remotePeer) === ch) {
+          this.inbound.delete(ch.remotePeer)
         }
         this.init.log('task channel to %s closed%s', ch.remotePeer, err != null ? `: ${err.message}` : '')
         this.init.onClose(ch, err)

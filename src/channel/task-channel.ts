@@ -9,18 +9,38 @@
  * goes out at once, so the reader works on a long burst while the rest is
  * produced. The writer waits for `drain` when the stream's buffer is full.
  */
-import { Uint8ArrayList } from 'uint8arraylist'
 import { EWMA_ALPHA } from '../constants.ts'
 import { ProtocolError } from '../errors.ts'
 import { atEndOfTurn, hasEndOfTurn } from '../util/end-of-turn.ts'
 import { encodeFrame, FrameDecoder } from '../wire/frame.ts'
 import type { Frame, FrameInit } from '../wire/frame.ts'
 import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** Queued bytes above which producers should wait (see `whenWritable`). */
 const HIGH_WATER_BYTES = 1024 * 1024
-/** Queued bytes that go out without waiting for the end of the turn */
-const EAGER_WRITE_BYTES = 8 * 1024
+/**
+ * Queued bytes that go out without waiting for the end of the turn: the
+ * replies to a read of 64 small tasks fit under it (one write, not three),
+ * and a write stays within one encrypted message (64 KiB).
+ */
+const EAGER_WRITE_BYTES = 32 * 1024
+
+/**
+ * The frames of one write as one array. The layers below keep the pieces
+ * of a list apart: the encryption seals each piece on its own and the
+ * socket writes each as a syscall of its own, so a list of 64 frames
+ * would cost 64 writes.
+ */
+function concat (frames: Uint8Array[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes)
+  let offset = 0
+  for (const frame of frames) {
+    out.set(frame, offset)
+    offset += frame.byteLength
+  }
+  return out
+}
 
 export interface TaskChannelInit {
   stream: Stream
@@ -138,10 +158,11 @@ export class TaskChannel {
       return
     }
     const frames = this.pending
+    const bytes = this.pendingBytes
     this.pending = []
     this.pendingBytes = 0
     this.sendDelayMs += (performance.now() - this.pendingSince - this.sendDelayMs) * EWMA_ALPHA
-    const data = frames.length === 1 ? frames[0] : new Uint8ArrayList(...frames)
+    const data = frames.length === 1 ? frames[0] : concat(frames, bytes)
     if (!this.wroteThisTurn && hasEndOfTurn) {
       this.wroteThisTurn = true
       atEndOfTurn(() => { this.wroteThisTurn = false })

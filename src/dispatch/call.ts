@@ -67,9 +67,11 @@ export class Call {
   private ended = false
   private failure?: Error
   private value: unknown
-  private readonly settledPromise: Promise<unknown>
-  private resolveSettled!: (value: unknown) => void
-  private rejectSettled!: (err: Error) => void
+  /** Made when someone asks for `result` (fan-out and map follow `onEnd` instead) */
+  private settledPromise?: Promise<unknown>
+  private resolveSettled?: (value: unknown) => void
+  private rejectSettled?: (err: Error) => void
+  private endListener?: (ok: boolean, outcome: unknown) => void
   settled = false
 
   constructor (init: CallInit, journaled = false) {
@@ -82,12 +84,6 @@ export class Call {
       this.triedPeers.add(init.avoid)
     }
     this.trace = CallTrace.start(init.service, init.id, init.streaming)
-    this.settledPromise = new Promise((resolve, reject) => {
-      this.resolveSettled = resolve
-      this.rejectSettled = reject
-    })
-    // a unary caller may never await a failed call's promise before it rejects
-    this.settledPromise.catch(() => {})
   }
 
   /**
@@ -115,7 +111,34 @@ export class Call {
 
   /** Resolves with the value (unary), or once the stream ended; rejects on failure. */
   get result (): Promise<unknown> {
+    if (this.settledPromise == null) {
+      this.settledPromise = this.ended
+        ? Promise.resolve(this.value)
+        : this.failure != null
+          ? Promise.reject(this.failure)
+          : new Promise((resolve, reject) => {
+            this.resolveSettled = resolve
+            this.rejectSettled = reject
+          })
+      // a unary caller may never await a failed call's promise before it rejects
+      this.settledPromise.catch(() => {})
+    }
     return this.settledPromise
+  }
+
+  /**
+   * Calls `listener` once with the outcome as the caller sees it (at once
+   * if it is already known): `(true, value)` or `(false, error)`. For
+   * code that follows many calls (fan-out), without a promise per call.
+   */
+  onEnd (listener: (ok: boolean, outcome: unknown) => void): void {
+    if (this.ended) {
+      listener(true, this.value)
+    } else if (this.failure != null) {
+      listener(false, this.failure)
+    } else {
+      this.endListener = listener
+    }
   }
 
   /** Attempts dispatched so far (the current one's number). */
@@ -227,7 +250,8 @@ export class Call {
       this.publish(after, () => {
         this.ended = true
         this.value = value
-        this.resolveSettled(value)
+        this.resolveSettled?.(value)
+        this.endListener?.(true, value)
       })
     }
   }
@@ -237,7 +261,8 @@ export class Call {
       this.trace?.end(err)
       this.publish(after, () => {
         this.failure = err
-        this.rejectSettled(err)
+        this.rejectSettled?.(err)
+        this.endListener?.(false, err)
       })
     }
   }

@@ -57,8 +57,8 @@ export class Dispatcher {
     }
   }
 
-  /** Sends the call's next attempt to `peerId`. */
-  async send (call: Call, peerId: string): Promise<void> {
+  /** Sends the call's next attempt to `peerId`, on `via` if it is still open (the channel an offer came on). */
+  async send (call: Call, peerId: string, via?: TaskChannel): Promise<void> {
     const stop = cannotRetry(call)
     if (stop != null) {
       this.init.end(call, stop)
@@ -66,7 +66,7 @@ export class Dispatcher {
     }
     call.assign(peerId)
     this.init.assignments.assign(call, peerId)
-    const channel = this.init.channels.existing(peerId) ?? await this.reach(call, peerId)
+    const channel = this.init.channels.existing(peerId) ?? (via?.isOpen === true ? via : undefined) ?? await this.reach(call, peerId)
     if (channel == null || call.worker !== peerId || call.settled) {
       return
     }

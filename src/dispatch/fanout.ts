@@ -32,32 +32,34 @@ export async function gather<T> (calls: Call[], peers: string[], quorum: number 
         }
       }
     }
-    calls.forEach((call, i) => {
-      const peerId = peers[i]
-      call.result.then(value => {
-        if (done) return
+    const onEnd = (peerId: string, success: boolean, outcome: unknown): void => {
+      if (done) return
+      if (success) {
         ok++
-        replies.push({ peerId, ok: true, value: value as T })
-      }, (error: Error) => {
-        if (done) return
+        replies.push({ peerId, ok: true, value: outcome as T })
+      } else {
         failed++
-        replies.push({ peerId, ok: false, error })
-      }).finally(() => {
-        if (done) return
-        if (quorum != null && ok >= quorum) {
-          finish()
-          resolve(replies)
-        } else if (quorum != null && calls.length - failed < quorum) {
-          finish()
-          const timedOut = replies.some(r => !r.ok && r.error.name === 'TimeoutError')
-          reject(timedOut
-            ? new TimeoutError(`quorum of ${quorum} not reached before the deadline`, { cause: replies })
-            : new NoWorkersError(`quorum of ${quorum} not reached: ${failed} of ${calls.length} workers failed`, { cause: replies }))
-        } else if (ok + failed === calls.length) {
-          done = true
-          resolve(replies)
-        }
-      })
-    })
+        replies.push({ peerId, ok: false, error: outcome as Error })
+      }
+      if (quorum != null && ok >= quorum) {
+        // the rest are cancelled before anyone sees the answer
+        finish()
+        resolve(replies)
+      } else if (quorum != null && calls.length - failed < quorum) {
+        finish()
+        const timedOut = replies.some(r => !r.ok && r.error.name === 'TimeoutError')
+        reject(timedOut
+          ? new TimeoutError(`quorum of ${quorum} not reached before the deadline`, { cause: replies })
+          : new NoWorkersError(`quorum of ${quorum} not reached: ${failed} of ${calls.length} workers failed`, { cause: replies }))
+      } else if (ok + failed === calls.length) {
+        done = true
+        resolve(replies)
+      }
+    }
+    // each call reports its end to one function: no promise per worker
+    for (let i = 0; i < calls.length; i++) {
+      const peerId = peers[i]
+      calls[i].onEnd((success, outcome) => { onEnd(peerId, success, outcome) })
+    }
   })
 }

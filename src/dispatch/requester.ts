@@ -206,7 +206,8 @@ export class Requester {
     }
     call.closeClaim()
     this.init.table.learnWorker(peer, call.service, frame.capacity, frame.load)
-    void this.dispatcher.send(call, peer)
+    // granted on the channel the offer came on: no stream to open first
+    void this.dispatcher.send(call, peer, channel)
   }
 
   private claim (call: Call): void {

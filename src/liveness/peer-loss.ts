@@ -15,8 +15,8 @@ export interface PeerLossInit {
   table: PeerTable
   /** Moves the calls held by `peer` (only those on `channel`, when given) */
   moveCalls(peer: string, reason: string, channel?: TaskChannel): void
-  /** Cancels the tasks this node runs for `peer` */
-  cancelTasks(peer: string): void
+  /** Cancels the tasks this node runs for `peer` (only those that came on `channel`, when given) */
+  cancelTasks(peer: string, channel?: TaskChannel): void
   /** A peer nothing depends on lost its connection: check on it quietly */
   checkLater(peer: string): void
   /** Every state change, after the work moved (liveness, events) */
@@ -48,7 +48,8 @@ export class PeerLoss {
   /**
    * A task channel closed. A reset (not a clean close) makes a peer holding
    * our tasks suspect at once; either way the calls on that channel move, and
-   * an inbound channel's requester no longer hears its tasks.
+   * an inbound channel's requester no longer hears its tasks (nor does the
+   * requester of tasks that came on an outbound one).
    */
   channelClosed (channel: TaskChannel, err?: Error): void {
     const peer = channel.remotePeer
@@ -58,6 +59,9 @@ export class PeerLoss {
     this.init.moveCalls(peer, err != null ? 'stream reset' : 'channel closed', channel)
     if (channel.direction === 'inbound') {
       this.init.cancelTasks(peer)
+    } else {
+      // a requester may grant a claimed task on the channel its worker offered on
+      this.init.cancelTasks(peer, channel)
     }
   }
 

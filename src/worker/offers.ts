@@ -13,6 +13,7 @@ import { Claim } from '../wire/generated/presence.js'
 import { claimValidator } from '../pubsub/validators.ts'
 import type { PeerPenalties } from '../security/penalties.ts'
 import type { Channels } from '../channel/channels.ts'
+import type { TaskChannel } from '../channel/task-channel.ts'
 import type { WorkerRuntime } from './worker.ts'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
@@ -104,8 +105,8 @@ export class Offers {
 
   private async offer (requester: PeerId, service: string, claim: Claim): Promise<void> {
     try {
-      await this.init.libp2p.peerStore.merge(requester, { multiaddrs: parseAddrs(claim.addrs) })
-      const channel = await this.init.channels.get(requester.toString(), { signal: AbortSignal.timeout(OFFER_DIAL_TIMEOUT_MS) })
+      // a requester this worker already has a channel with is offered at once, on that channel
+      const channel = this.init.channels.any(requester.toString()) ?? await this.reach(requester, claim)
       const slot = [...this.init.worker.slots()].find(s => s.name === service)
       channel.send({
         kind: KIND_OFFER,
@@ -117,5 +118,11 @@ export class Offers {
     } catch (err: any) {
       this.init.log('could not offer %s to %p: %s', claim.task, requester, err.message)
     }
+  }
+
+  /** Opens a channel to a requester at the addresses its claim announced. */
+  private async reach (requester: PeerId, claim: Claim): Promise<TaskChannel> {
+    await this.init.libp2p.peerStore.merge(requester, { multiaddrs: parseAddrs(claim.addrs) })
+    return this.init.channels.get(requester.toString(), { signal: AbortSignal.timeout(OFFER_DIAL_TIMEOUT_MS) })
   }
 }

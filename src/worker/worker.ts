@@ -170,10 +170,10 @@ export class WorkerRuntime {
     task.wakeWriter?.()
   }
 
-  /** A requester went away: nobody waits for its tasks any more. */
-  onRequesterGone (requester: string): void {
+  /** A requester went away (or one channel with it closed): nobody waits for its tasks (on that channel) any more. */
+  onRequesterGone (requester: string, channel?: TaskChannel): void {
     for (const task of this.tasks.values()) {
-      if (task.requester === requester) {
+      if (task.requester === requester && (channel == null || task.channel === channel)) {
         this.abort(task, new ProtocolError('the requester went away'))
       }
     }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runBench } from '../../bench/run.ts'
 import { FANOUT_SYSTEMS, FANOUT_WORKERS } from '../../bench/cases/fanout.ts'
 import { STREAM_SYSTEMS } from '../../bench/cases/streaming.ts'
-import { IN_FLIGHT, UNARY_SYSTEMS } from '../../bench/cases/unary.ts'
+import { IN_FLIGHT, jsonRow, UNARY_SYSTEMS } from '../../bench/cases/unary.ts'
 
 const BENCH_TIMEOUT_MS = 15 * 60_000
 
@@ -31,8 +31,8 @@ describe('npm run bench -- --quick', () => {
     expect(failed, JSON.stringify(failed.map(name => [name, results[name]?.error]))).toEqual([])
   })
 
-  it('times unary calls on every system, at every concurrency, without errors', () => {
-    for (const system of UNARY_SYSTEMS) {
+  it('times unary calls on every system, at every concurrency, with bytes and JSON, without errors', () => {
+    for (const system of UNARY_SYSTEMS.flatMap(s => [s, jsonRow(s)])) {
       const r = results.unary[system]
       expect(r.latency.count, system).toBeGreaterThan(0)
       expect(r.latency.errors, system).toBe(0)

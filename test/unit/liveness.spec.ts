@@ -141,20 +141,21 @@ describe('Liveness', () => {
 })
 
 describe('PeerLoss', () => {
-  function setup (): { table: PeerTable, loss: PeerLoss, moved: Array<[string, string, boolean]>, cancelled: string[], checked: string[] } {
+  function setup (): { table: PeerTable, loss: PeerLoss, moved: Array<[string, string, boolean]>, cancelled: string[], cancelledOnChannel: string[], checked: string[] } {
     const moved: Array<[string, string, boolean]> = []
     const cancelled: string[] = []
+    const cancelledOnChannel: string[] = []
     const checked: string[] = []
     const table: PeerTable = new PeerTable({ selfId: 'me', onState: (record, previous) => { loss.onState(record, previous) } })
     const loss: PeerLoss = new PeerLoss({
       table,
       moveCalls: (peer, reason, channel) => { moved.push([peer, reason, channel != null]) },
-      cancelTasks: (peer) => { cancelled.push(peer) },
+      cancelTasks: (peer, channel) => { (channel == null ? cancelled : cancelledOnChannel).push(peer) },
       checkLater: (peer) => { checked.push(peer) },
       onState: () => {}
     })
     table.learnWorker('W', 'svc', 1, 0)
-    return { table, loss, moved, cancelled, checked }
+    return { table, loss, moved, cancelled, cancelledOnChannel, checked }
   }
 
   it('a lost connection to a worker holding our tasks makes it suspect and moves them', () => {
@@ -175,12 +176,14 @@ describe('PeerLoss', () => {
   })
 
   it('a clean channel close moves only that channel\'s calls', () => {
-    const { table, loss, moved, cancelled } = setup()
+    const { table, loss, moved, cancelled, cancelledOnChannel } = setup()
     table.get('W')!.outstanding = 1
     loss.channelClosed(fakeChannel('W', 'outbound'))
     expect(table.get('W')?.state).toBe('alive')
     expect(moved).toEqual([['W', 'channel closed', true]])
+    // W's other tasks here stay; only those it granted on this channel stop
     expect(cancelled).toEqual([])
+    expect(cancelledOnChannel).toEqual(['W'])
   })
 
   it('a reset makes a worker holding our tasks suspect', () => {

@@ -81,6 +81,21 @@ describe('WorkerRuntime', () => {
       expect(started[0].ctx.signal.aborted).toBe(true)
       expect(worker.requesters().size).toBe(0)
     })
+
+    it('cancels only the tasks that came on a channel that closed, when told which', async () => {
+      const granted = fakeChannel('R', 'outbound')
+      worker.onTask(task('t1'), channel)
+      worker.onTask(task('t2'), granted)
+      await settle()
+      worker.onRequesterGone('R', granted)
+      expect(started[0].ctx.signal.aborted).toBe(false)
+      started[0].finish('done')
+      await settle()
+      // t2 was waiting behind t1 and is gone: it never starts
+      expect(started.map(s => s.input)).toEqual(['t1'])
+      expect(sentOf(channel, KIND_RESULT)).toHaveLength(1)
+      expect(worker.load).toBe(0)
+    })
   })
 
   describe('reservations', () => {
