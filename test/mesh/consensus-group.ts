@@ -7,6 +7,8 @@ import type { MeshNode } from '../../src/types.ts'
 export interface TestGroup {
   mesh: TestMesh
   members: MeshNode[]
+  /** Peers that are no members (the mesh's bootstrap peer is never one of them) */
+  clients: MeshNode[]
   groups: ConsensusGroup[]
   ids: string[]
   /** The member that leads, once one does */
@@ -14,10 +16,10 @@ export interface TestGroup {
   stop(): Promise<void>
 }
 
-/** Starts `size` members of group `name` and `clients` more peers. */
+/** Starts a bootstrap peer, `size` members of group `name` and `clients` more peers. */
 export async function createGroup (name: string, size = 3, clients = 1, init: ConsensusGroupInit = {}): Promise<TestGroup> {
-  const mesh = await createMeshOf(size + clients)
-  const members = mesh.nodes.slice(0, size)
+  const mesh = await createMeshOf(1 + size + clients)
+  const members = mesh.nodes.slice(1, 1 + size)
   const ids = members.map(n => n.peerId)
   const groups = await Promise.all(members.map(async n => n.consensus(name, { members: ids, ...init })))
   const leader = async (): Promise<{ node: MeshNode, group: ConsensusGroup, index: number }> => {
@@ -30,5 +32,5 @@ export async function createGroup (name: string, size = 3, clients = 1, init: Co
     }
     throw new Error('no leader within 10 s')
   }
-  return { mesh, members, groups, ids, leader, stop: async () => { await mesh.stop() } }
+  return { mesh, members, clients: mesh.nodes.slice(1 + size), groups, ids, leader, stop: async () => { await mesh.stop() } }
 }
