@@ -34,3 +34,14 @@ export async function createGroup (name: string, size = 3, clients = 1, init: Co
   }
   return { mesh, members, clients: mesh.nodes.slice(1 + size), groups, ids, leader, stop: async () => { await mesh.stop() } }
 }
+
+/** Polls `probe` until it gives something other than undefined; rejects after `timeoutMs`. */
+export async function until<T> (probe: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}

@@ -123,23 +123,28 @@ class Transport implements RaftTransport {
       link.queuedCount = 0
       if (link.stream == null || link.stream.status !== 'open' || link.stream.writeStatus !== 'writable') {
         link.stream = undefined
-        // messages to an unreachable peer are dropped; Raft retransmits
-        this.dial(peer, link)
+        // held while the dial runs (a first election would lose its polls otherwise); dropped if it fails
+        if (this.dial(peer, link)) this.hold(peer, link, frames)
         continue
       }
       this.write(peer, link, frames)
     }
   }
 
-  private write (peer: string, link: Link, frames: Uint8Array[]): void {
+  /** Keeps frames until the stream can take them, within a bound. */
+  private hold (peer: string, link: Link, frames: Uint8Array[]): void {
     const bytes = frames.reduce((n, f) => n + f.byteLength, 0)
+    if (link.backlogBytes + bytes > MAX_RAFT_QUEUED_BYTES) {
+      this.init.log('raft link to %s is full, dropping %d bytes', peer, bytes)
+      return
+    }
+    link.backlog.push(...frames)
+    link.backlogBytes += bytes
+  }
+
+  private write (peer: string, link: Link, frames: Uint8Array[]): void {
     if (link.draining) {
-      if (link.backlogBytes + bytes > MAX_RAFT_QUEUED_BYTES) {
-        this.init.log('raft link to %s is full, dropping %d bytes', peer, bytes)
-        return
-      }
-      link.backlog.push(...frames)
-      link.backlogBytes += bytes
+      this.hold(peer, link, frames)
       return
     }
     try {
@@ -153,8 +158,10 @@ class Transport implements RaftTransport {
     }
   }
 
-  private dial (peer: string, link: Link): void {
-    if (link.dialing || this.stopped || performance.now() - link.failedAt < RAFT_REDIAL_MS) return
+  /** Starts a dial unless one runs or failed just now; whether one is running. */
+  private dial (peer: string, link: Link): boolean {
+    if (link.dialing) return true
+    if (this.stopped || performance.now() - link.failedAt < RAFT_REDIAL_MS) return false
     link.dialing = true
     this.init.libp2p.dialProtocol(peerIdFromString(peer), RAFT_PROTOCOL, { runOnLimitedConnection: true, signal: AbortSignal.timeout(5_000) })
       .then(stream => {
@@ -165,25 +172,30 @@ class Transport implements RaftTransport {
         stream.inactivityTimeout = 0
         link.stream = stream
         link.draining = false
-        link.backlog = []
-        link.backlogBytes = 0
-        stream.addEventListener('drain', () => {
-          link.draining = false
+        const flushBacklog = (): void => {
           const backlog = link.backlog
           link.backlog = []
           link.backlogBytes = 0
           if (backlog.length > 0 && link.stream === stream) this.write(peer, link, backlog)
+        }
+        stream.addEventListener('drain', () => {
+          link.draining = false
+          flushBacklog()
         })
         stream.addEventListener('close', () => {
           if (link.stream === stream) link.stream = undefined
         })
         // the other side never writes on this stream; anything it sends is ignored
         stream.addEventListener('message', () => {})
+        flushBacklog()
       }, (err: any) => {
         link.failedAt = performance.now()
+        link.backlog = []
+        link.backlogBytes = 0
         this.init.log('dialing %s for raft failed: %s', peer, err.message)
       })
       .finally(() => { link.dialing = false })
+    return true
   }
 
   private read (stream: Stream, peer: string): void {
