@@ -12,7 +12,11 @@ import type { ConsensusGroup } from '../../src/consensus/types.ts'
 import type { MeshNode } from '../../src/types.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
+/** Small, so that a member away for a few writes catches up from a snapshot */
+const SNAPSHOT_ENTRIES = 20
+
 describe('members restarted from their data folders', () => {
+  let alone: { node: MeshNode, group: ConsensusGroup }
   let dir: string
   let relay: MeshNode
   const running: MeshNode[] = []
@@ -22,7 +26,7 @@ describe('members restarted from their data folders', () => {
   const start = async (i: number): Promise<{ node: MeshNode, group: ConsensusGroup }> => {
     const node = await createMeshNode({ transport: 'memory', bootstrap: relay.addrs(), privateKey: keys[i] })
     running.push(node)
-    const group = await node.consensus('durable', { members: ids, dataDir: join(dir, String(i)) })
+    const group = await node.consensus('durable', { members: ids, dataDir: join(dir, String(i)), snapshotEntries: SNAPSHOT_ENTRIES })
     return { node, group }
   }
 
@@ -43,7 +47,7 @@ describe('members restarted from their data folders', () => {
     // every member has applied the write before they all stop
     await Promise.all(first.map(async m => until(async () => (await m.group.get('kept', { consistency: 'local' }))?.revision === revision || undefined)))
     await Promise.all(first.map(async m => m.node.stop()))
-    const alone = await start(1)
+    alone = await start(1)
     // without a quorum it cannot lead, but it holds what its log committed
     const local = await until(async () => alone.group.get('kept', { consistency: 'local' }), 10_000, 'the log replayed')
     expect(local).toMatchObject({ value: { round: 3 }, revision })
@@ -51,6 +55,19 @@ describe('members restarted from their data folders', () => {
     const second = await start(2)
     expect(await second.group.get('kept', { timeoutMs: 15_000 })).toMatchObject({ value: { round: 3 }, revision })
     expect((await alone.group.put('next', 1, { timeoutMs: 15_000 })).revision).toBe(revision + 1)
+  })
+
+  it('one away while the others compacted their logs catches up from a snapshot', async () => {
+    const writes = SNAPSHOT_ENTRIES * 3
+    let last = 0
+    for (let i = 0; i < writes; i++) last = (await alone.group.put(`many/${i % 7}`, i)).revision
+    const back = await start(0)
+    const seen = await until(async () => {
+      const kv = await back.group.get(`many/${(writes - 1) % 7}`, { consistency: 'local' })
+      return kv?.revision === last ? kv : undefined
+    }, 10_000, 'the returning member caught up')
+    expect(seen.value).toBe(writes - 1)
+    expect(await back.group.get('kept', { consistency: 'local' })).toMatchObject({ value: { round: 3 } })
   })
 })
 

@@ -75,7 +75,8 @@ export class Caller {
     let lastRefusal: Error | undefined
     for (;;) {
       if (d.signal.aborted) throw options?.signal?.aborted === true ? d.error() : (lastRefusal ?? new NoLeaderError('no leader answered before the deadline'))
-      const target = this.target()
+      // a member answers a local read from its own state
+      const target = req.op === 'get' && req.consistency === 'local' && this.init.local?.() != null ? this.init.node.peerId : this.target()
       let answer: Answer
       try {
         answer = await this.send(target, req, d)

@@ -210,6 +210,7 @@ class Runner implements Member {
     if (this.stopped) return
     if (rd.messages.length > 0) this.init.send(rd.messages)
     if (rd.snapshot != null) {
+      this.init.log('group %s: restoring a snapshot at %d', this.init.group, rd.snapshot.index)
       this.kv.restore(rd.snapshot)
       this.proposals.skipped(rd.snapshot.index)
     }
@@ -245,6 +246,7 @@ class Runner implements Member {
     const applied = this.kv.appliedIndex()
     if (applied - status.firstIndex + 1 <= (this.init.snapshotEntries ?? DEFAULT_SNAPSHOT_ENTRIES) || applied > status.applied) return
     const snapshot = this.core.compact(applied, this.kv.snapshot())
+    this.init.log('group %s: compacted the log up to %d', this.init.group, applied)
     try {
       await this.init.storage.save({ snapshot })
     } catch (err) {
