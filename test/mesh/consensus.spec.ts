@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { libp2pOptions } from '../../node/libp2p-options.ts'
+import { assembleMesh } from '../../src/platform.ts'
 import { eventually } from '../helpers/mesh.ts'
 import { createGroup } from './consensus-group.ts'
 import type { WatchChange } from '../../src/consensus/types.ts'
@@ -71,4 +73,18 @@ describe('watches', () => {
     expect(revisions.slice(2)).toEqual(writes)
   })
 
+})
+
+describe('a platform without raft storage (a browser tab)', () => {
+  it('opens a group as a client, and refuses to be a member with InvalidArgumentError', async () => {
+    const node = await assembleMesh({ libp2pOptions: async (key, penalties) => libp2pOptions({ transport: 'memory' }, key, penalties) }, {})
+    try {
+      await expect(node.consensus('config', { members: [node.peerId] })).rejects.toHaveProperty('name', 'InvalidArgumentError')
+      const client = await node.consensus('config')
+      expect(client.name).toBe('config')
+      await expect(client.put('k', 1, { timeoutMs: 300 })).rejects.toHaveProperty('name', 'NoLeaderError')
+    } finally {
+      await node.stop()
+    }
+  })
 })

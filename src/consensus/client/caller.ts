@@ -77,6 +77,12 @@ export class Caller {
       if (d.signal.aborted) throw options?.signal?.aborted === true ? d.error() : (lastRefusal ?? new NoLeaderError('no leader answered before the deadline'))
       // a member answers a local read from its own state
       const target = req.op === 'get' && req.consistency === 'local' && this.init.local?.() != null ? this.init.node.peerId : this.target()
+      if (target === undefined) {
+        // no member known yet (presence still spreading): ask nobody rather than anybody
+        lastRefusal = new NoLeaderError('no member of the group is known')
+        await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
+        continue
+      }
       let answer: Answer
       try {
         answer = await this.send(target, req, d)
@@ -86,7 +92,7 @@ export class Caller {
           await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
           continue
         }
-        if (write) throw new OutcomeUnknownError(`the write was sent to ${target ?? 'a member'} and no answer came: ${err.message}`, { cause: err, peerId: target })
+        if (write) throw new OutcomeUnknownError(`the write was sent to ${target} and no answer came: ${err.message}`, { cause: err, peerId: target })
         if (this.leader === target) this.leader = undefined
         lastRefusal = d.signal.aborted ? d.error() : err
         await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
@@ -109,7 +115,7 @@ export class Caller {
     }
   }
 
-  private async send (target: string | undefined, req: Request, d: Deadline): Promise<Answer> {
+  private async send (target: string, req: Request, d: Deadline): Promise<Answer> {
     const local = this.init.local?.()
     if (local != null && target === this.init.node.peerId) {
       return await (local.handle(req, d.signal) as Promise<Answer>)
