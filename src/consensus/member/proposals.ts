@@ -24,6 +24,11 @@ export class Proposals {
 
   /** Waits for the entry appended at `index` in `term`. */
   async wait (index: number, term: number): Promise<unknown> {
+    const earlier = this.pending.get(index)
+    if (earlier != null) {
+      // a later term's entry took its place here, but another member's log may still hold it
+      earlier.reject(new OutcomeUnknownError('the leader changed before the write was seen to commit'))
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(index, { term, resolve, reject })
     })
