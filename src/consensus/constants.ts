@@ -29,6 +29,8 @@ export const MAX_RAFT_STREAMS_PER_CONNECTION = 4
 
 /** Deadline of a group call when the caller gives none. */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000
+/** How long a client trusts its list of the group's members before it looks at the peer table again. */
+export const MEMBER_LIST_TTL_MS = 250
 /** Pause before asking again while no leader is known. */
 export const NO_LEADER_RETRY_MS = 50
 /** Writes one group handle has in flight at most; more wait their turn. */

@@ -26,12 +26,13 @@ describe('group locks', () => {
   })
 
   it('a lock whose holder stopped is free again after its ttl, with a higher token; never before', async () => {
-    const ttlMs = 1_000
+    // long enough that a loaded machine's pauses do not lapse a live holder's session
+    const ttlMs = 2_000
     const holder = await g.clients[1].consensus('locks')
     const other = await g.clients[2].consensus('locks')
     const held = await holder.lock('job-7', { ttlMs })
     // the holder's keepalives keep it past its ttl while it lives
-    await new Promise(resolve => setTimeout(resolve, ttlMs * 1.5))
+    await new Promise(resolve => setTimeout(resolve, ttlMs * 1.2))
     let taken = false
     const waiting = other.lock('job-7', { ttlMs }).then(l => { taken = true; return l })
     await new Promise(resolve => setTimeout(resolve, 300))

@@ -10,7 +10,7 @@
  */
 import { AbortError, NoLeaderError, OutcomeUnknownError, TimeoutError } from '../../errors.ts'
 import { sleep } from '../../util/sleep.ts'
-import { DEFAULT_CALL_TIMEOUT_MS, NO_LEADER_RETRY_MS } from '../constants.ts'
+import { DEFAULT_CALL_TIMEOUT_MS, MEMBER_LIST_TTL_MS, NO_LEADER_RETRY_MS } from '../constants.ts'
 import { isRefusal, refusalError, WRITE_OPS } from './protocol.ts'
 import type { MeshNode } from '../../types.ts'
 import type { MemberService } from '../member/service.ts'
@@ -54,11 +54,24 @@ export class Caller {
     this.init = init
   }
 
-  /** Members this peer knows of: the peers that serve the group's service. */
+  private known: string[] = []
+  private knownAt = -Infinity
+
+  /** Members this peer knows of: the peers that serve the group's service (looked up again every so often). */
   members (): string[] {
-    const own = this.init.local?.() != null ? [this.init.node.peerId] : []
-    const others = this.init.node.peers().filter(p => p.state === 'alive' && p.services.includes(this.init.service)).map(p => p.peerId)
-    return [...own, ...others]
+    const now = performance.now()
+    if (now - this.knownAt > MEMBER_LIST_TTL_MS) {
+      const own = this.init.local?.() != null ? [this.init.node.peerId] : []
+      const others = this.init.node.peers().filter(p => p.state === 'alive' && p.services.includes(this.init.service)).map(p => p.peerId)
+      this.known = [...own, ...others]
+      this.knownAt = now
+    }
+    return this.known
+  }
+
+  /** Forgets the member list, so the next call looks again (a member failed to answer). */
+  private forget (): void {
+    this.knownAt = -Infinity
   }
 
   /** Where the next call goes: the leader if known and alive, else any member. */
@@ -78,6 +91,7 @@ export class Caller {
       // a member answers a local read from its own state
       const target = req.op === 'get' && req.consistency === 'local' && this.init.local?.() != null ? this.init.node.peerId : this.target()
       if (target === undefined) {
+        this.forget()
         // no member known yet (presence still spreading): ask nobody rather than anybody
         lastRefusal = new NoLeaderError('no member of the group is known')
         await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
@@ -92,8 +106,10 @@ export class Caller {
           await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
           continue
         }
+        this.forget()
         if (write) throw new OutcomeUnknownError(`the write was sent to ${target} and no answer came: ${err.message}`, { cause: err, peerId: target })
         if (this.leader === target) this.leader = undefined
+        this.forget()
         lastRefusal = d.signal.aborted ? d.error() : err
         await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
         continue
