@@ -6,8 +6,10 @@
  * peer that is not a member of the group, or that are malformed, are
  * refused and count against the sender.
  */
-import { InvalidArgumentError, NotMemberError, ProtocolError } from '../errors.ts'
-import { groupService, MEMBER_SERVICE_CONCURRENCY, MAX_RAFT_FRAME_BYTES } from './constants.ts'
+import { InvalidArgumentError, NotMemberError, OutcomeUnknownError, ProtocolError } from '../errors.ts'
+import { DEFAULT_CALL_TIMEOUT_MS, groupService, MEMBER_SERVICE_CONCURRENCY, MAX_RAFT_FRAME_BYTES } from './constants.ts'
+import { toRefusal, WRITE_OPS } from './client/protocol.ts'
+import type { Answer, Request } from './client/protocol.ts'
 import { groupHandle } from './client/group.ts'
 import { startMember } from './member/runner.ts'
 import { memberService } from './member/service.ts'
@@ -93,13 +95,25 @@ export class ConsensusHub {
       electionTicks: init.electionTicks,
       snapshotEntries: init.snapshotEntries
     })
-    const service = memberService(open.member)
+    const service = memberService(open.member, async (leader, req, signal) => this.forward(name, leader, req, signal))
     open.service = service
     this.init.node.serve<unknown, unknown>(groupService(name), (input, ctx) => service.handle(input, ctx.signal), {
       concurrency: MEMBER_SERVICE_CONCURRENCY,
       maxQueue: MEMBER_SERVICE_CONCURRENCY * 4
     })
     return open
+  }
+
+  /** A follower asks the leader for a client that cannot reach it; the answer goes back as it is. */
+  private async forward (name: string, leader: string, req: Request, signal: AbortSignal): Promise<Answer> {
+    try {
+      return await this.init.node.request<Answer>(groupService(name), req, { preferPeer: leader, maxAttempts: 1, signal, timeoutMs: DEFAULT_CALL_TIMEOUT_MS })
+    } catch (err: any) {
+      if (WRITE_OPS.has(req.op) || req.op === 'member') {
+        return toRefusal(new OutcomeUnknownError(`the write was forwarded to ${leader} and no answer came: ${err.message}`, { cause: err }))
+      }
+      return { ...toRefusal(err), redirect: true }
+    }
   }
 
   private async startTransport (): Promise<RaftTransport> {

@@ -29,6 +29,21 @@ describe('a consensus group on the mesh', () => {
     expect(await client.delete('round')).toMatchObject({ deleted: false })
   })
 
+  it('a client that cannot see the leader is served through a follower, which forwards', async () => {
+    const { index } = await g.leader()
+    const node = g.clients[1]
+    const peers = node.peers.bind(node)
+    // this client's peer table lacks the leader, as for a tab that reaches only some members
+    node.peers = () => peers().filter(p => p.peerId !== g.ids[index])
+    try {
+      const client = await node.consensus('config')
+      const { revision } = await client.put('forwarded', 1)
+      expect(await client.get('forwarded')).toMatchObject({ value: 1, revision })
+    } finally {
+      node.peers = peers
+    }
+  })
+
   it('a get from another client after a put sees it (linearizable)', async () => {
     const a = await g.clients[0].consensus('config')
     const b = await g.clients[1].consensus('config')

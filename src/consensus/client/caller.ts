@@ -86,10 +86,12 @@ export class Caller {
     const d = deadline(options)
     const write = WRITE_OPS.has(req.op) || req.op === 'member'
     let lastRefusal: Error | undefined
+    /** A member that named a leader this peer does not know: it is asked to forward */
+    let via: string | undefined
     for (;;) {
       if (d.signal.aborted) throw options?.signal?.aborted === true ? d.error() : (lastRefusal ?? new NoLeaderError('no leader answered before the deadline'))
       // a member answers a local read from its own state
-      const target = req.op === 'get' && req.consistency === 'local' && this.init.local?.() != null ? this.init.node.peerId : this.target()
+      const target = req.op === 'get' && req.consistency === 'local' && this.init.local?.() != null ? this.init.node.peerId : via ?? this.target()
       if (target === undefined) {
         this.forget()
         // no member known yet (presence still spreading): ask nobody rather than anybody
@@ -99,7 +101,7 @@ export class Caller {
       }
       let answer: Answer
       try {
-        answer = await this.send(target, req, d)
+        answer = await this.send(target, via === undefined ? req : { ...req, forward: true }, d)
       } catch (err: any) {
         if (err.name === 'NoWorkersError' && !d.signal.aborted) {
           // nobody was asked: no member is known yet
@@ -109,7 +111,6 @@ export class Caller {
         this.forget()
         if (write) throw new OutcomeUnknownError(`the write was sent to ${target} and no answer came: ${err.message}`, { cause: err, peerId: target })
         if (this.leader === target) this.leader = undefined
-        this.forget()
         lastRefusal = d.signal.aborted ? d.error() : err
         await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
         continue
@@ -119,6 +120,8 @@ export class Caller {
           const before = this.leader
           this.leader = answer.leader
           lastRefusal = new NoLeaderError(answer.message)
+          // a leader this peer cannot reach directly: the member that named it asks it instead
+          via = via === undefined && answer.leader !== undefined && !this.members().includes(answer.leader) ? target : undefined
           if (answer.leader === undefined || answer.leader === target || answer.leader === before) {
             await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
           }
@@ -126,7 +129,7 @@ export class Caller {
         }
         throw refusalError(answer, target)
       }
-      if (req.op !== 'status' && req.op !== 'lock-wait' && !(req.op === 'get' && req.consistency === 'local')) this.leader = target
+      if (via === undefined && req.op !== 'status' && req.op !== 'lock-wait' && !(req.op === 'get' && req.consistency === 'local')) this.leader = target
       return answer.ok
     }
   }

@@ -23,7 +23,11 @@ export type WriteRequest = { client: string, seq: number } & (
   | { op: 'unlock', session: number, key: string, token: number }
 )
 
-export type Request =
+/**
+ * Any request may carry `forward: true`: a follower then asks the leader
+ * itself instead of redirecting (for a client that cannot reach the leader).
+ */
+export type Request = (
   | WriteRequest
   | { op: 'get', key: string, consistency: 'linearizable' | 'local' }
   | { op: 'status' }
@@ -31,6 +35,7 @@ export type Request =
   /** Answers once the lock `key` changed after `revision`, or after a while */
   | { op: 'lock-wait', key: string, revision: number }
   | { op: 'watch', prefix: string, fromRevision?: number }
+) & { forward?: boolean }
 
 export const WRITE_OPS = new Set(['put', 'delete', 'cas', 'session-open', 'keepalive', 'session-close', 'lock', 'unlock'])
 

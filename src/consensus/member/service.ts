@@ -2,7 +2,8 @@
  * A member's side of the client protocol (client/protocol.ts): the handler
  * of the group's mesh service. Writes and linearizable reads are served by
  * the leader; a follower answers them with a redirect naming the leader it
- * knows (nothing was appended, so the client may ask again there). Local
+ * knows (nothing was appended, so the client may ask again there), or, for
+ * a request marked `forward`, asks the leader itself and hands back its answer. Local
  * reads, status, lock waits and watches are served by any member from what
  * it applied.
  */
@@ -10,7 +11,7 @@ import { InvalidArgumentError, NoLeaderError, NotMemberError, OutcomeUnknownErro
 import { encodeValue, isKvError } from '../kv/index.ts'
 import { LOCK_WAIT_MS, MAX_WATCHES_PER_MEMBER, WATCH_BATCH_CHANGES, WATCH_PROGRESS_MS } from '../constants.ts'
 import { NotLeaderError, ProposalDroppedError } from '../raft/errors.ts'
-import { toRefusal, WRITE_OPS } from '../client/protocol.ts'
+import { isRefusal, toRefusal, WRITE_OPS } from '../client/protocol.ts'
 import { checkRequest } from './check-request.ts'
 import type { KvError } from '../kv/index.ts'
 import type { Answer, Refusal, Request, WatchChunk, WriteRequest } from '../client/protocol.ts'
@@ -33,7 +34,14 @@ export interface MemberService {
   status(): GroupStatus
 }
 
-export function memberService (member: Member): MemberService {
+/** Sends a request on to the leader; what it answers (or a refusal saying why it could not be asked). */
+export type Forward = (leader: string, req: Request, signal: AbortSignal) => Promise<Answer>
+
+/**
+ * @param forward - how a follower asks the leader for a client that cannot
+ * reach it (a request marked `forward`); without it, followers only redirect
+ */
+export function memberService (member: Member, forward?: Forward): MemberService {
   let watches = 0
 
   const status = (): GroupStatus => {
@@ -171,7 +179,11 @@ export function memberService (member: Member): MemberService {
       const req = checkRequest(input)
       if ('error' in req) return Promise.resolve(req)
       if (req.op === 'watch') return watch(req.prefix, req.fromRevision, signal)
-      return handle(req, signal)
+      if (forward == null || (req as { forward?: unknown }).forward !== true) return handle(req, signal)
+      return handle(req, signal).then(async answer => {
+        const leader = isRefusal(answer) && answer.redirect === true ? answer.leader : undefined
+        return leader === undefined || leader === member.id ? answer : forward(leader, { ...req, forward: false } as Request, signal)
+      })
     }
   }
 }
