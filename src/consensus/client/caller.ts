@@ -3,7 +3,8 @@
  * last heard of (or, knowing none, to any member, which redirects), over the
  * group's mesh service, or straight to this peer's own member. A redirect
  * means nothing was appended, so the call goes again, to the leader named,
- * until its deadline. A write that was sent and whose answer never came
+ * until its deadline; a leader this peer cannot reach (not among the
+ * members it knows) is asked through the member that named it. A write that was sent and whose answer never came
  * (the member died, the deadline passed) is never sent again: it rejects
  * with `OutcomeUnknownError`. Reads and other calls that change nothing are
  * asked again elsewhere.

@@ -3,9 +3,9 @@
  * of the group's mesh service. Writes and linearizable reads are served by
  * the leader; a follower answers them with a redirect naming the leader it
  * knows (nothing was appended, so the client may ask again there), or, for
- * a request marked `forward`, asks the leader itself and hands back its answer. Local
- * reads, status, lock waits and watches are served by any member from what
- * it applied.
+ * a request marked `forward`, asks the leader itself and hands back its
+ * answer. Local reads, status, lock waits and watches are served by any
+ * member from what it applied.
  */
 import { InvalidArgumentError, NoLeaderError, NotMemberError, OutcomeUnknownError, ProtocolError, QuotaExceededError, SessionExpiredError } from '../../errors.ts'
 import { encodeValue, isKvError } from '../kv/index.ts'
