@@ -64,6 +64,9 @@ export interface Member {
   stop(): Promise<void>
 }
 
+/** How long `stop` waits for a save in flight. */
+const STOP_WAIT_MS = 2_000
+
 class Runner implements Member {
   readonly id: string
   readonly kv: KvStateMachine = kvStateMachine()
@@ -272,7 +275,9 @@ class Runner implements Member {
     const err = new NotStartedError('the group member stopped')
     this.proposals.failAll(err)
     this.reads.failAll(err)
-    while (this.running) await new Promise(resolve => setTimeout(resolve, 5))
+    // a save in flight finishes first (bounded: a storage that hangs is closed under it)
+    const until = performance.now() + STOP_WAIT_MS
+    while (this.running && performance.now() < until) await new Promise(resolve => setTimeout(resolve, 5))
     await this.init.storage.close()
   }
 }
