@@ -25,3 +25,11 @@ export type { CapabilityGrant } from './security/capability.ts'
 export type { AccessPolicy } from './security/access.ts'
 export type { PeerLimitsInit } from './security/limits.ts'
 export type { TaskOutcome, TelemetrySink, TelemetrySources } from './telemetry/sink.ts'
+export type {
+  CallOptions as GroupCallOptions, CasResult, ConsensusGroup, ConsensusGroupInit, DeleteResult, GetOptions, GroupStatus,
+  JsonValue, KeyValue, Lock, LockOptions, PutResult, WatchChange, WatchOptions
+} from './consensus/types.ts'
+export type { RaftStorage, PersistedState, StorageUpdate } from './consensus/log-types.ts'
+export type { RaftStorageFactory } from './consensus/storage/factory.ts'
+export { memoryStorage } from './consensus/storage/memory.ts'
+export { RAFT_PROTOCOL, groupService } from './consensus/constants.ts'

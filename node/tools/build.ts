@@ -27,7 +27,7 @@ for (const dir of COMPILED) {
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT })
 
-for (const file of globSync('src/*/generated/*.{js,d.ts}', { cwd: ROOT })) {
+for (const file of globSync('src/**/generated/*.{js,d.ts}', { cwd: ROOT })) {
   mkdirSync(dirname(join(OUT, file)), { recursive: true })
   copyFileSync(join(ROOT, file), join(OUT, file))
 }
