@@ -69,7 +69,7 @@ const log = (component: string): ReturnType<typeof logger> => logger(`meshwork:$
 /** Builds every part of a mesh node; nothing starts yet. */
 export function createParts (components: PartsComponents, init: MeshInit, hooks: MeshHooks): MeshParts {
   const parts = dispatchParts(components, init, hooks) as MeshParts
-  Object.assign(parts, presenceParts(components, init, parts))
+  Object.assign(parts, presenceParts(components, init, parts, hooks))
   parts.topics = new AppTopics(components.pubsub, log('pubsub'), components.penalties)
   if (init.role === 'relay') {
     parts.relayTopics = new RelayTopics(components.pubsub, components.penalties)
@@ -137,7 +137,7 @@ function dispatchParts (components: PartsComponents, init: MeshInit, hooks: Mesh
 }
 
 /** Presence, anti-entropy, liveness and the connector, on top of the dispatch parts. */
-function presenceParts (components: PartsComponents, init: MeshInit, parts: MeshParts): Partial<MeshParts> {
+function presenceParts (components: PartsComponents, init: MeshInit, parts: MeshParts, hooks: MeshHooks): Partial<MeshParts> {
   const { libp2p, pubsub, privateKey } = components
   const { table, channels, worker, requester, loss } = parts
   const presence = new Presence({
@@ -154,12 +154,14 @@ function presenceParts (components: PartsComponents, init: MeshInit, parts: Mesh
       load: s.running + s.queue.length,
       models: s.models
     })),
-    onAnnouncement: (peerId) => { connector.consider(peerId) }
+    onAnnouncement: (peerId) => { connector.consider(peerId) },
+    onViolation: hooks.onViolation,
+    joinsThroughBootstrap: (init.bootstrap ?? []).length > 0
   })
   const antiEntropy = new AntiEntropy({
     libp2p,
     log: log('presence'),
-    sync: async (peerId, signal) => { await presence.sync(peerId, signal) },
+    sync: async (peerId, signal) => presence.sync(peerId, signal),
     interval: () => presence.interval()
   })
   const liveness = new Liveness({
@@ -184,9 +186,12 @@ function presenceParts (components: PartsComponents, init: MeshInit, parts: Mesh
     bootstrap: init.bootstrap ?? [],
     minConnections: init.minConnections ?? DEFAULT_MIN_CONNECTIONS,
     onBootstrapConnected: async (peerId) => {
-      await presence.sync(peerId, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS))
-      // the peers already here learn of this one now, not a refresh later
-      presence.announceSoon()
+      try {
+        await presence.sync(peerId, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS))
+      } finally {
+        // the peers already here learn of this one now, not a refresh later
+        presence.joined()
+      }
       antiEntropy.catchUp(peerId)
     }
   })

@@ -18,6 +18,8 @@ const SETTLE_MS = 2_000
 const EVENT_TIMEOUT_MS = 180_000
 /** Starting a process's peers may take this long before the process counts as saturated. */
 const CREATE_TIMEOUT_MS = 120_000
+/** A host writing its profile on exit is given this long. */
+const EXIT_GRACE_MS = 20_000
 
 export interface ScaleParams {
   sizes: number[]
@@ -26,6 +28,8 @@ export interface ScaleParams {
   convergeTimeoutMs: number
   dispatch: { warmup: number, count: number, maxDurationMs: number }
   batch: number
+  /** Extra node flags of the scale hosts (e.g. --cpu-prof) */
+  hostNodeArgs?: string[]
 }
 
 export function scaleParams (quick: boolean): ScaleParams {
@@ -75,7 +79,7 @@ export async function runMesh (params: ScaleParams, total: number, transport: 'm
   const counts = transport === 'memory' ? [total] : split(total - 1, params.processes)
   const hosts = counts.map((count, i) => spawnChild(`scale host ${i}`, benchFile('roles/scale-host.ts'), [JSON.stringify({
     transport, count, total, bootstrap: relay?.addr, convergeTimeoutMs: params.convergeTimeoutMs, createTimeoutMs: CREATE_TIMEOUT_MS, batch: params.batch
-  })], { nodeArgs: HOST_NODE_ARGS }))
+  })], { nodeArgs: [...HOST_NODE_ARGS, ...(params.hostNodeArgs ?? [])] }))
   const next = hosts.map(events)
   try {
     const started = await Promise.all(next.map(async e => e('started')))
@@ -97,6 +101,8 @@ export async function runMesh (params: ScaleParams, total: number, transport: 'm
     const dispatch = await next[0]('dispatch')
     hosts.forEach(h => { h.tell({ cmd: 'stop' }) })
     await Promise.all(hosts.map(async h => h.result.catch(() => {})))
+    // let them exit by themselves (a profile is written on exit)
+    await Promise.all(hosts.map(async h => Promise.race([h.exited, new Promise(resolve => setTimeout(resolve, EXIT_GRACE_MS))])))
 
     const cpuMs = windows.reduce((a, w) => a + w.cpuMs, 0) + relayCpuMs
     const bytes: Record<string, number> = {}
