@@ -5,7 +5,7 @@
  * `peer:dead` through the `onState` callback.
  */
 import { EWMA_ALPHA, MAX_PEER_TABLE_SIZE } from '../constants.ts'
-import { peerKey } from './digest.ts'
+import { PEER_KEY_BYTES, peerKey } from './digest.ts'
 import type { Announcement } from '../wire/generated/presence.js'
 import type { PeerState } from '../types.ts'
 
@@ -115,7 +115,9 @@ export class PeerTable {
     const now = this.now()
     record.seq = ann.seq
     record.signed = signed
-    record.key ??= peerKey(ann.peer)
+    if (record.key == null && ann.peer.byteLength >= PEER_KEY_BYTES) {
+      record.key = peerKey(ann.peer)
+    }
     record.role = ann.role
     record.addrs = ann.addrs
     record.refreshMs = ann.refreshMs
