@@ -5,6 +5,7 @@
  * node starts and stops them.
  */
 import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { Channels } from './channel/channels.ts'
 import {
   DEFAULT_CLAIM_ROUND_MS, DEFAULT_CLAIM_ROUNDS, DEFAULT_DEAD_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS, DEFAULT_MAX_CALLS,
@@ -31,7 +32,7 @@ import type { PeerPenalties } from './security/penalties.ts'
 import type { MeshInit, MeshNodeEvents, PeerState } from './types.ts'
 import type { Frame } from './wire/frame.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 
 export interface MeshParts {
   table: PeerTable
@@ -136,6 +137,17 @@ function dispatchParts (components: PartsComponents, init: MeshInit, hooks: Mesh
   return parts
 }
 
+/** Peers the table holds alive with addresses to dial (as many as the table bounds). */
+function aliveWithAddrs (table: PeerTable): PeerId[] {
+  const out: PeerId[] = []
+  for (const record of table.all()) {
+    if (record.state === 'alive' && record.addrs.length > 0 && record.role !== 'relay') {
+      out.push(peerIdFromString(record.peerId))
+    }
+  }
+  return out
+}
+
 /** Presence, anti-entropy, liveness and the connector, on top of the dispatch parts. */
 function presenceParts (components: PartsComponents, init: MeshInit, parts: MeshParts, hooks: MeshHooks): Partial<MeshParts> {
   const { libp2p, pubsub, privateKey } = components
@@ -162,7 +174,8 @@ function presenceParts (components: PartsComponents, init: MeshInit, parts: Mesh
     libp2p,
     log: log('presence'),
     sync: async (peerId, signal) => presence.sync(peerId, signal),
-    interval: () => presence.interval()
+    interval: () => presence.interval(),
+    isRelay: (peer) => table.get(peer.toString())?.role === 'relay'
   })
   const liveness = new Liveness({
     libp2p,
@@ -185,6 +198,7 @@ function presenceParts (components: PartsComponents, init: MeshInit, parts: Mesh
     log: log('connector'),
     bootstrap: init.bootstrap ?? [],
     minConnections: init.minConnections ?? DEFAULT_MIN_CONNECTIONS,
+    candidates: () => aliveWithAddrs(table),
     onBootstrapConnected: async (peerId) => {
       try {
         await presence.sync(peerId, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS))

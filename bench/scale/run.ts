@@ -4,7 +4,7 @@
  * Prints one JSON line per mesh (the fields of the scale table).
  *
  * Options: `--sizes 100,200` (peers, relay included), `--transport
- * memory|tcp|both`, `--processes 4` (tcp), `--converge-timeout-ms`,
+ * memory|tcp|both`, `--processes 4` (tcp), `--converge-timeout-ms`, `--create-timeout-ms`,
  * `--window-ms`, `--cpu-prof DIR` (a V8 profile per scale host, summed
  * by module and function on stderr).
  */
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     transport: { type: 'string', default: 'both' },
     processes: { type: 'string' },
     'converge-timeout-ms': { type: 'string' },
+    'create-timeout-ms': { type: 'string' },
     'window-ms': { type: 'string' },
     'cpu-prof': { type: 'string' }
   }
@@ -37,6 +38,9 @@ if (values.processes != null) {
 }
 if (values['converge-timeout-ms'] != null) {
   params.convergeTimeoutMs = Number(values['converge-timeout-ms'])
+}
+if (values['create-timeout-ms'] != null) {
+  params.createTimeoutMs = Number(values['create-timeout-ms'])
 }
 if (values['window-ms'] != null) {
   params.windowMs = Number(values['window-ms'])

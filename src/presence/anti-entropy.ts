@@ -21,7 +21,7 @@ const CATCH_UP_DELAY_MS = 2_000
  * up to as much again), not a whole interval later: peers joining in a burst
  * learn of each other from each other.
  */
-const FIRST_ROUND_MS = 4_000
+const FIRST_ROUND_MS = 5_000
 /** A round that changed either table is followed by another this soon (plus up to as much again). */
 const BUSY_ROUND_MS = 1_500
 const SYNC_TIMEOUT_MS = 10_000
@@ -33,6 +33,8 @@ export interface AntiEntropyInit {
   sync(peerId: PeerId, signal: AbortSignal): Promise<SyncResult>
   /** The current presence refresh interval */
   interval(): number
+  /** Whether `peer` is a relay: the quick rounds of a filling mesh leave relays alone, as every joiner syncs with them already */
+  isRelay(peer: PeerId): boolean
 }
 
 export class AntiEntropy {
@@ -62,11 +64,11 @@ export class AntiEntropy {
     this.schedule(() => { void this.pull(peerId) }, CATCH_UP_DELAY_MS)
   }
 
-  private async round (): Promise<void> {
-    const peer = await this.randomPeer()
+  private async round (busy = false): Promise<void> {
+    const peer = await this.randomPeer(busy)
     const news = peer != null && await this.pull(peer)
     const delay = news ? BUSY_ROUND_MS * (1 + Math.random()) : this.init.interval() * (0.8 + Math.random() * 0.4)
-    this.schedule(() => { void this.round() }, delay)
+    this.schedule(() => { void this.round(news) }, delay)
   }
 
   /** Whether the sync changed either table. */
@@ -83,9 +85,10 @@ export class AntiEntropy {
     }
   }
 
-  private async randomPeer (): Promise<PeerId | undefined> {
+  private async randomPeer (busy: boolean): Promise<PeerId | undefined> {
     const { libp2p } = this.init
     const peers = [...new Map(libp2p.getConnections().map(c => [c.remotePeer.toString(), c.remotePeer])).values()]
+      .filter(peer => !busy || !this.init.isRelay(peer))
     // a few tries find one that speaks presence (relays and peers all do; a stray connection may not)
     for (let i = 0; i < 3 && peers.length > 0; i++) {
       const peer = peers.splice(Math.floor(Math.random() * peers.length), 1)[0]

@@ -12,7 +12,7 @@
  * that is oversized, malformed, one too many, or carries a forged entry
  * ends the sync with a {@link ProtocolError} and a penalty for the sender.
  */
-import { pbStream } from '@libp2p/utils'
+import { lpStream } from '@libp2p/utils'
 import {
   MAX_PRESENCE_PAGE_BYTES, MAX_PRESENCE_PAGE_ENTRIES, MAX_PRESENCE_SYNC_PAGES, PRESENCE_PAGE_TARGET_BYTES,
   PRESENCE_PROTOCOL, PRESENCE_SYNC_TIMEOUT_MS
@@ -50,17 +50,12 @@ export interface SyncResult {
   sent: number
 }
 
-type PagedStream = ReturnType<typeof pbStream>
+type PagedStream = ReturnType<typeof lpStream>
 type Bytes = Uint8Array<ArrayBuffer>
 
 /** The seq the asker's own key is given in its digest: nothing is newer, nothing is wanted back. */
 const ASKER_SEQ = 2n ** 64n - 1n
 
-/** Errors of a stream that ended or timed out: no fault of the peer's bytes. */
-const TRANSPORT_ERRORS = new Set([
-  'AbortError', 'TimeoutError', 'UnexpectedEOFError', 'StreamResetError', 'StreamAbortedError', 'StreamStateError',
-  'StreamClosedError', 'ConnectionClosedError'
-])
 
 export class TableSync {
   private readonly init: TableSyncInit
@@ -82,14 +77,14 @@ export class TableSync {
     const stream = await this.init.libp2p.dialProtocol(peerId, PRESENCE_PROTOCOL, { signal, runOnLimitedConnection: true })
     const peer = peerId.toString()
     try {
-      const pb = pbStream(stream, { maxDataLength: MAX_PRESENCE_PAGE_BYTES })
-      await pb.write({ entries: [await this.init.ownEntry()], digest: this.digest() }, PresencePage, { signal })
+      const lp = lpStream(stream, { maxDataLength: MAX_PRESENCE_PAGE_BYTES })
+      await writePage(lp, { entries: [await this.init.ownEntry()], digest: this.digest() }, signal)
       let want = new Set<bigint>()
       for (let more = true; more;) {
         if (result.pages === MAX_PRESENCE_SYNC_PAGES) {
           throw new ProtocolError('presence sync exceeds its page limit', { peerId: peer })
         }
-        const page = await readPage(pb, peer, signal)
+        const page = await readPage(lp, peer, signal)
         result.pages++
         result.received += page.entries.length
         result.applied += await this.applyAll(page.entries, peer)
@@ -98,7 +93,7 @@ export class TableSync {
       }
       if (want.size > 0) {
         const entries = this.entriesFor(want)
-        await pb.write({ entries }, PresencePage, { signal })
+        await writePage(lp, { entries }, signal)
         result.sent = entries.length
       }
       await stream.close({ signal })
@@ -114,8 +109,8 @@ export class TableSync {
     const peer = remotePeer.toString()
     const signal = AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS)
     try {
-      const pb = pbStream(stream, { maxDataLength: MAX_PRESENCE_PAGE_BYTES })
-      const first = await readPage(pb, peer, signal, 1)
+      const lp = lpStream(stream, { maxDataLength: MAX_PRESENCE_PAGE_BYTES })
+      const first = await readPage(lp, peer, signal, 1)
       const theirs = parseDigest(first.digest)
       await this.applyAll(first.entries, peer)
       // the asker's own entry came in its first page: it is not handed back
@@ -123,10 +118,10 @@ export class TableSync {
       const { pages, want } = this.answer(theirs, await this.init.ownEntry())
       for (let i = 0; i < pages.length; i++) {
         const last = i === pages.length - 1
-        await pb.write({ entries: pages[i], more: !last, want: last ? encodeKeys(want) : undefined }, PresencePage, { signal })
+        await writePage(lp, { entries: pages[i], more: !last, want: last ? encodeKeys(want) : undefined }, signal)
       }
       if (want.length > 0) {
-        const back = await readPage(pb, peer, signal, want.length)
+        const back = await readPage(lp, peer, signal, want.length)
         await this.applyAll(back.entries, peer)
       }
       await stream.close({ signal })
@@ -242,14 +237,28 @@ export class TableSync {
   }
 }
 
-/** Reads one page, with at most `maxEntries` entries. */
-async function readPage (pb: PagedStream, peer: string, signal: AbortSignal | undefined, maxEntries = MAX_PRESENCE_PAGE_ENTRIES): Promise<PresencePage> {
+/**
+ * Reads one page, with at most `maxEntries` entries. A page too large or
+ * that does not decode is the peer's fault (a ProtocolError); a stream that
+ * ends or times out is not.
+ */
+async function readPage (lp: PagedStream, peer: string, signal: AbortSignal | undefined, maxEntries = MAX_PRESENCE_PAGE_ENTRIES): Promise<PresencePage> {
+  let bytes
   try {
-    return await pb.read(PresencePage, { signal, limits: { entries: maxEntries } })
+    bytes = await lp.read({ signal })
   } catch (err: any) {
-    if (TRANSPORT_ERRORS.has(err?.name)) {
-      throw err
+    if (err?.name === 'InvalidDataLengthError') {
+      throw new ProtocolError('presence page too large', { peerId: peer, cause: err })
     }
-    throw new ProtocolError(`bad presence page: ${err.message}`, { peerId: peer, cause: err })
+    throw err
   }
+  try {
+    return PresencePage.decode(bytes, { limits: { entries: maxEntries } })
+  } catch (err: any) {
+    throw new ProtocolError(`malformed presence page: ${err.message}`, { peerId: peer, cause: err })
+  }
+}
+
+async function writePage (lp: PagedStream, page: Partial<PresencePage>, signal?: AbortSignal): Promise<void> {
+  await lp.write(PresencePage.encode(page), { signal })
 }
