@@ -152,10 +152,11 @@ export class TableSync {
     const pages: Bytes[][] = [[own]]
     let bytes = own.byteLength
     const push = (entry: Bytes): void => {
-      if (pages.length === MAX_PRESENCE_SYNC_PAGES && pages[pages.length - 1].length >= this.pageEntries) {
-        return
-      }
       if (pages[pages.length - 1].length >= this.pageEntries || bytes >= PRESENCE_PAGE_TARGET_BYTES) {
+        if (pages.length === MAX_PRESENCE_SYNC_PAGES) {
+          // the asker takes no more pages than this: the rest waits for its next sync
+          return
+        }
         pages.push([])
         bytes = 0
       }
