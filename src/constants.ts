@@ -41,6 +41,17 @@ export const MAX_PEER_TABLE_SIZE = 10_000
 export const PRESENCE_SWEEP_INTERVAL_MS = 1_000
 /** A presence table sync (either side) gives up after this long. */
 export const PRESENCE_SYNC_TIMEOUT_MS = 10_000
+/** Entries one page of a presence table sync carries at most. */
+export const MAX_PRESENCE_PAGE_ENTRIES = 256
+/** A page is closed once its entries pass this many bytes. */
+export const PRESENCE_PAGE_TARGET_BYTES = 64 * 1024
+/**
+ * Largest page accepted: a full page of the largest entries, or the
+ * asker's first page with a digest of a full table.
+ */
+export const MAX_PRESENCE_PAGE_BYTES = 512 * 1024
+/** Pages one sync answers with at most: a full table's worth. */
+export const MAX_PRESENCE_SYNC_PAGES = Math.ceil(MAX_PEER_TABLE_SIZE / MAX_PRESENCE_PAGE_ENTRIES)
 /** Addresses an announcement or a claim carries at most. */
 export const MAX_ANNOUNCED_ADDRS = 16
 
@@ -87,9 +98,8 @@ export const OFFER_DIAL_TIMEOUT_MS = 5_000
 
 /** Largest frame either side accepts on a task channel. */
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024
-/** Largest announcement or presence table accepted. */
+/** Largest announcement accepted. */
 export const MAX_ANNOUNCEMENT_BYTES = 16 * 1024
-export const MAX_PRESENCE_TABLE_BYTES = 4 * 1024 * 1024
 /** Encoded frames queued on a channel beyond this reset it (the peer is not reading). */
 export const MAX_CHANNEL_BUFFER_BYTES = 16 * 1024 * 1024
 /** Inbound task streams per connection. */

@@ -5,6 +5,7 @@
  * node starts and stops them.
  */
 import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { Channels } from './channel/channels.ts'
 import {
   DEFAULT_CLAIM_ROUND_MS, DEFAULT_CLAIM_ROUNDS, DEFAULT_DEAD_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS, DEFAULT_MAX_CALLS,
@@ -31,7 +32,7 @@ import type { PeerPenalties } from './security/penalties.ts'
 import type { MeshInit, MeshNodeEvents, PeerState } from './types.ts'
 import type { Frame } from './wire/frame.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 
 export interface MeshParts {
   table: PeerTable
@@ -69,7 +70,7 @@ const log = (component: string): ReturnType<typeof logger> => logger(`meshwork:$
 /** Builds every part of a mesh node; nothing starts yet. */
 export function createParts (components: PartsComponents, init: MeshInit, hooks: MeshHooks): MeshParts {
   const parts = dispatchParts(components, init, hooks) as MeshParts
-  Object.assign(parts, presenceParts(components, init, parts))
+  Object.assign(parts, presenceParts(components, init, parts, hooks))
   parts.topics = new AppTopics(components.pubsub, log('pubsub'), components.penalties)
   if (init.role === 'relay') {
     parts.relayTopics = new RelayTopics(components.pubsub, components.penalties)
@@ -136,8 +137,19 @@ function dispatchParts (components: PartsComponents, init: MeshInit, hooks: Mesh
   return parts
 }
 
+/** Peers the table holds alive with addresses to dial (as many as the table bounds). */
+function aliveWithAddrs (table: PeerTable): PeerId[] {
+  const out: PeerId[] = []
+  for (const record of table.all()) {
+    if (record.state === 'alive' && record.addrs.length > 0 && record.role !== 'relay') {
+      out.push(peerIdFromString(record.peerId))
+    }
+  }
+  return out
+}
+
 /** Presence, anti-entropy, liveness and the connector, on top of the dispatch parts. */
-function presenceParts (components: PartsComponents, init: MeshInit, parts: MeshParts): Partial<MeshParts> {
+function presenceParts (components: PartsComponents, init: MeshInit, parts: MeshParts, hooks: MeshHooks): Partial<MeshParts> {
   const { libp2p, pubsub, privateKey } = components
   const { table, channels, worker, requester, loss } = parts
   const presence = new Presence({
@@ -154,13 +166,16 @@ function presenceParts (components: PartsComponents, init: MeshInit, parts: Mesh
       load: s.running + s.queue.length,
       models: s.models
     })),
-    onAnnouncement: (peerId) => { connector.consider(peerId) }
+    onAnnouncement: (peerId) => { connector.consider(peerId) },
+    onViolation: hooks.onViolation,
+    joinsThroughBootstrap: (init.bootstrap ?? []).length > 0
   })
   const antiEntropy = new AntiEntropy({
     libp2p,
     log: log('presence'),
-    sync: async (peerId, signal) => { await presence.sync(peerId, signal) },
-    interval: () => presence.interval()
+    sync: async (peerId, signal) => presence.sync(peerId, signal),
+    interval: () => presence.interval(),
+    isRelay: (peer) => table.get(peer.toString())?.role === 'relay'
   })
   const liveness = new Liveness({
     libp2p,
@@ -183,10 +198,14 @@ function presenceParts (components: PartsComponents, init: MeshInit, parts: Mesh
     log: log('connector'),
     bootstrap: init.bootstrap ?? [],
     minConnections: init.minConnections ?? DEFAULT_MIN_CONNECTIONS,
+    candidates: () => aliveWithAddrs(table),
     onBootstrapConnected: async (peerId) => {
-      await presence.sync(peerId, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS))
-      // the peers already here learn of this one now, not a refresh later
-      presence.announceSoon()
+      try {
+        await presence.sync(peerId, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS))
+      } finally {
+        // the peers already here learn of this one now, not a refresh later
+        presence.joined()
+      }
       antiEntropy.catchUp(peerId)
     }
   })

@@ -15,9 +15,12 @@ import type { BenchContext } from './context.ts'
 const HOST_NODE_ARGS = ['--expose-gc', '--max-old-space-size=4096']
 /** Quiet time between convergence and the idle window. */
 const SETTLE_MS = 2_000
-const EVENT_TIMEOUT_MS = 180_000
+/** A host's next event is awaited this long beyond its own create and converge deadlines. */
+const EVENT_SLACK_MS = 60_000
 /** Starting a process's peers may take this long before the process counts as saturated. */
 const CREATE_TIMEOUT_MS = 120_000
+/** A host writing its profile on exit is given this long. */
+const EXIT_GRACE_MS = 20_000
 
 export interface ScaleParams {
   sizes: number[]
@@ -26,6 +29,10 @@ export interface ScaleParams {
   convergeTimeoutMs: number
   dispatch: { warmup: number, count: number, maxDurationMs: number }
   batch: number
+  /** Starting a process's peers may take this long before the process counts as saturated */
+  createTimeoutMs?: number
+  /** Extra node flags of the scale hosts (e.g. --cpu-prof) */
+  hostNodeArgs?: string[]
 }
 
 export function scaleParams (quick: boolean): ScaleParams {
@@ -35,7 +42,7 @@ export function scaleParams (quick: boolean): ScaleParams {
 }
 
 /** Queues a child's events so they can be awaited by name, each wait bounded. */
-function events (handle: ChildHandle): (name: string) => Promise<ChildMessage> {
+function events (handle: ChildHandle, timeoutMs: number): (name: string) => Promise<ChildMessage> {
   const seen: ChildMessage[] = []
   const waiters: Array<{ name: string, resolve(msg: ChildMessage): void }> = []
   handle.onEvent((msg) => {
@@ -55,7 +62,7 @@ function events (handle: ChildHandle): (name: string) => Promise<ChildMessage> {
     try {
       return await new Promise<ChildMessage>((resolve, reject) => {
         waiters.push({ name, resolve })
-        timer = setTimeout(() => { reject(new Error(`${handle.name}: no "${name}" within ${EVENT_TIMEOUT_MS} ms`)) }, EVENT_TIMEOUT_MS)
+        timer = setTimeout(() => { reject(new Error(`${handle.name}: no "${name}" within ${timeoutMs} ms`)) }, timeoutMs)
         handle.result.then(() => { reject(new Error(`${handle.name} ended before "${name}"`)) }, reject)
       })
     } finally {
@@ -73,10 +80,11 @@ export async function runMesh (params: ScaleParams, total: number, transport: 'm
   const relay = transport === 'tcp' ? await startRelay() : undefined
   // over TCP the relay is one of the N peers, in a process of its own
   const counts = transport === 'memory' ? [total] : split(total - 1, params.processes)
+  const createTimeoutMs = params.createTimeoutMs ?? CREATE_TIMEOUT_MS
   const hosts = counts.map((count, i) => spawnChild(`scale host ${i}`, benchFile('roles/scale-host.ts'), [JSON.stringify({
-    transport, count, total, bootstrap: relay?.addr, convergeTimeoutMs: params.convergeTimeoutMs, createTimeoutMs: CREATE_TIMEOUT_MS, batch: params.batch
-  })], { nodeArgs: HOST_NODE_ARGS }))
-  const next = hosts.map(events)
+    transport, count, total, bootstrap: relay?.addr, convergeTimeoutMs: params.convergeTimeoutMs, createTimeoutMs, batch: params.batch
+  })], { nodeArgs: [...HOST_NODE_ARGS, ...(params.hostNodeArgs ?? [])] }))
+  const next = hosts.map(h => events(h, createTimeoutMs + params.convergeTimeoutMs + EVENT_SLACK_MS))
   try {
     const started = await Promise.all(next.map(async e => e('started')))
     const created = await Promise.all(next.map(async e => e('created')))
@@ -97,6 +105,8 @@ export async function runMesh (params: ScaleParams, total: number, transport: 'm
     const dispatch = await next[0]('dispatch')
     hosts.forEach(h => { h.tell({ cmd: 'stop' }) })
     await Promise.all(hosts.map(async h => h.result.catch(() => {})))
+    // let them exit by themselves (a profile is written on exit)
+    await Promise.all(hosts.map(async h => Promise.race([h.exited, new Promise(resolve => setTimeout(resolve, EXIT_GRACE_MS))])))
 
     const cpuMs = windows.reduce((a, w) => a + w.cpuMs, 0) + relayCpuMs
     const bytes: Record<string, number> = {}

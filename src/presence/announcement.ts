@@ -23,7 +23,7 @@ function signingInput (announcement: Uint8Array): Uint8Array {
 }
 
 /** Encodes and signs an announcement of this node. */
-export async function sealAnnouncement (key: PrivateKey, announcement: Partial<Announcement>): Promise<Uint8Array> {
+export async function sealAnnouncement (key: PrivateKey, announcement: Partial<Announcement>): Promise<Uint8Array<ArrayBuffer>> {
   const bytes = Announcement.encode(announcement)
   const signature = await key.sign(signingInput(bytes))
   return SignedAnnouncement.encode({ announcement: bytes, signature: signature as Uint8Array<ArrayBuffer> })

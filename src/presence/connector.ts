@@ -11,6 +11,10 @@ const MAX_BACKOFF_MS = 10_000
 const DIAL_TIMEOUT_MS = 10_000
 /** Dials to learned peers in flight at once, at most. */
 const MAX_PENDING_DIALS = 4
+/** Candidates looked at per top-up, at most (some are connected already). */
+const MAX_TOP_UP_TRIES = 16
+/** After a failed dial, the next top-up waits this long. */
+const TOP_UP_RETRY_MS = 5_000
 
 export interface ConnectorInit {
   libp2p: Libp2p
@@ -19,6 +23,8 @@ export interface ConnectorInit {
   minConnections: number
   /** Called once connected to a bootstrap peer, e.g. to pull its table */
   onBootstrapConnected(peerId: PeerId): Promise<void>
+  /** Peers this node knows alive, to connect to when it has too few connections */
+  candidates(): PeerId[]
 }
 
 export class Connector {
@@ -28,6 +34,7 @@ export class Connector {
   private readonly pending = new Set<string>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private running = false
+  private topUpTimer?: ReturnType<typeof setTimeout>
 
   constructor (init: ConnectorInit) {
     this.init = init
@@ -44,6 +51,7 @@ export class Connector {
   stop (): void {
     this.running = false
     this.init.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    clearTimeout(this.topUpTimer)
     for (const timer of this.timers) {
       clearTimeout(timer)
     }
@@ -52,22 +60,55 @@ export class Connector {
 
   /** A peer was learned of: connect to it directly if this node has few connections. */
   consider (peerId: PeerId): void {
-    const { libp2p, minConnections } = this.init
+    const { libp2p } = this.init
     const id = peerId.toString()
     if (!this.running || this.pending.has(id) || this.pending.size >= MAX_PENDING_DIALS) {
       return
     }
-    if (libp2p.getConnections(peerId).length > 0) {
-      return
-    }
-    const peers = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
-    if (peers.size >= minConnections + this.bootstrapPeers.size) {
+    if (libp2p.getConnections(peerId).length > 0 || !this.wantsMore()) {
       return
     }
     this.pending.add(id)
     libp2p.dial(peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
-      .catch(err => { this.init.log('no direct connection to %p: %s', peerId, err.message) })
-      .finally(() => { this.pending.delete(id) })
+      .then(() => {
+        this.pending.delete(id)
+        this.topUp()
+      }, err => {
+        this.pending.delete(id)
+        this.init.log('no direct connection to %p: %s', peerId, err.message)
+        // peers that cannot be dialled are not tried again at once
+        this.topUpLater()
+      })
+  }
+
+  /**
+   * Dials known peers, a few at a time, until this node has its direct
+   * connections: a table learned in one sync offers many peers at once,
+   * more than the dials allowed in flight.
+   */
+  topUp (): void {
+    if (!this.running || !this.wantsMore()) {
+      return
+    }
+    const candidates = this.init.candidates()
+    for (let tries = 0; tries < MAX_TOP_UP_TRIES && candidates.length > 0 && this.pending.size < MAX_PENDING_DIALS; tries++) {
+      this.consider(candidates.splice(Math.floor(Math.random() * candidates.length), 1)[0])
+    }
+  }
+
+  private topUpLater (): void {
+    if (this.topUpTimer != null || !this.running) {
+      return
+    }
+    this.topUpTimer = setTimeout(() => {
+      this.topUpTimer = undefined
+      this.topUp()
+    }, TOP_UP_RETRY_MS)
+  }
+
+  private wantsMore (): boolean {
+    const peers = new Set(this.init.libp2p.getConnections().map(c => c.remotePeer.toString()))
+    return peers.size < this.init.minConnections + this.bootstrapPeers.size
   }
 
   private async join (addr: Multiaddr, attempt: number): Promise<void> {
@@ -78,6 +119,7 @@ export class Connector {
       const connection = await this.init.libp2p.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
       this.bootstrapPeers.add(connection.remotePeer.toString())
       await this.init.onBootstrapConnected(connection.remotePeer)
+      this.topUp()
     } catch (err: any) {
       this.init.log('bootstrap %a not joined: %s', addr, err.message)
       this.retry(addr, attempt + 1)

@@ -5,6 +5,7 @@
  * `peer:dead` through the `onState` callback.
  */
 import { EWMA_ALPHA, MAX_PEER_TABLE_SIZE } from '../constants.ts'
+import { PEER_KEY_BYTES, peerKey } from './digest.ts'
 import type { Announcement } from '../wire/generated/presence.js'
 import type { PeerState } from '../types.ts'
 
@@ -22,6 +23,8 @@ export interface PeerRecord {
   addrs: Uint8Array[]
   /** The signed announcement as received, to hand on in table syncs */
   signed?: Uint8Array
+  /** The peer's key in table digests (set by its first announcement) */
+  key?: bigint
   seq: bigint
   refreshMs: number
   /** Local time of the last announcement, and of any sign of life */
@@ -112,6 +115,9 @@ export class PeerTable {
     const now = this.now()
     record.seq = ann.seq
     record.signed = signed
+    if (record.key == null && ann.peer.byteLength >= PEER_KEY_BYTES) {
+      record.key = peerKey(ann.peer)
+    }
     record.role = ann.role
     record.addrs = ann.addrs
     record.refreshMs = ann.refreshMs

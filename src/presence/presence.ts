@@ -12,12 +12,13 @@ import {
   MAX_ANNOUNCED_ADDRS, PRESENCE_EXPIRY_INTERVALS, PRESENCE_PROTOCOL,
   PRESENCE_STRETCH_PER_PEER_MS, PRESENCE_SWEEP_INTERVAL_MS, PRESENCE_SYNC_TIMEOUT_MS, PRESENCE_TOPIC
 } from '../constants.ts'
-import { openGossiped, sealAnnouncement, SignedAnnouncement } from './announcement.ts'
+import { openGossiped, sealAnnouncement } from './announcement.ts'
 import { GoneList } from './gone-list.ts'
 import { TableSync } from './table-sync.ts'
 import { parseAddrs } from '../wire/addrs.ts'
 import { peerIdFromBytes } from '../wire/peer-id.ts'
 import type { OpenedAnnouncement } from './announcement.ts'
+import type { SyncResult } from './table-sync.ts'
 import type { PeerTable } from './peer-table.ts'
 import type { ServiceInfo } from '../wire/generated/presence.js'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
@@ -42,6 +43,14 @@ export interface PresenceInit {
   services(): ServiceInfo[]
   /** A fresh announcement of another peer was applied */
   onAnnouncement(peerId: PeerId, opened: OpenedAnnouncement): void
+  /** A peer broke the presence protocol (a bad page or a forged entry in a sync) */
+  onViolation(peer: string): void
+  /**
+   * Whether this node joins through bootstrap peers: then it first
+   * announces once joined (the connector says so with `joined`), since an
+   * announcement before that reaches nobody.
+   */
+  joinsThroughBootstrap: boolean
 }
 
 export class Presence {
@@ -55,6 +64,8 @@ export class Presence {
   private sweepTimer?: ReturnType<typeof setInterval>
   private readonly tableSync: TableSync
   private seq = 0n
+  /** The last announcement sealed, handed out in syncs until the next one */
+  private lastSealed?: Uint8Array<ArrayBuffer>
   /** The addresses of the last announcement, to tell when they change */
   private announcedAddrs = ''
   private running = false
@@ -64,7 +75,7 @@ export class Presence {
     this.selfId = init.libp2p.peerId.toString()
     this.tableSync = new TableSync({
       ...init,
-      ownEntry: async () => SignedAnnouncement.decode(await this.seal(false)),
+      ownEntry: async () => this.lastSealed ?? await this.seal(false),
       apply: (opened, signed) => { this.apply(opened, signed) }
     })
   }
@@ -82,13 +93,14 @@ export class Presence {
     })
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(PRESENCE_TOPIC)
-    await libp2p.handle(PRESENCE_PROTOCOL, async (stream) => { await this.tableSync.serve(stream) }, {
+    await libp2p.handle(PRESENCE_PROTOCOL, async (stream, connection) => { await this.tableSync.serve(stream, connection.remotePeer) }, {
       runOnLimitedConnection: true,
       maxInboundStreams: 8
     })
     libp2p.addEventListener('peer:identify', this.onIdentify)
     libp2p.addEventListener('self:peer:update', this.onSelfUpdate)
-    this.scheduleRefresh(0)
+    // a peer joining through bootstrap peers announces once it has joined
+    this.scheduleRefresh(this.init.joinsThroughBootstrap ? this.interval() : 0)
     this.sweepTimer = setInterval(() => { this.sweep(Date.now()) }, PRESENCE_SWEEP_INTERVAL_MS)
   }
 
@@ -130,9 +142,18 @@ export class Presence {
     this.announceSoon()
   }
 
-  /** Pulls the whole table of a peer, sending ours along. */
-  async sync (peerId: PeerId, signal?: AbortSignal): Promise<void> {
-    await this.tableSync.sync(peerId, signal)
+  /** Syncs tables with a peer: what it has that this node lacks, and back. */
+  async sync (peerId: PeerId, signal?: AbortSignal): Promise<SyncResult> {
+    return this.tableSync.sync(peerId, signal)
+  }
+
+  /**
+   * This node has joined (its first bootstrap peer's table is in): it
+   * announces now, so the peers already here learn of it at once, and its
+   * next refresh is a whole (now stretched) interval away.
+   */
+  joined (): void {
+    this.announceSoon()
   }
 
   /** Marks peers whose announcements have expired as suspect; forgets old tombstones. */
@@ -244,6 +265,8 @@ export class Presence {
     if (!this.running) {
       return
     }
+    // whatever prompted this announcement, the next refresh is an interval after it
+    this.scheduleRefresh(this.interval() * jitter())
     let recipients = 0
     try {
       recipients = (await this.init.pubsub.publish(PRESENCE_TOPIC, await this.seal(false))).recipients.length
@@ -262,22 +285,18 @@ export class Presence {
 
   private scheduleRefresh (delayMs: number): void {
     clearTimeout(this.refreshTimer)
-    this.refreshTimer = setTimeout(() => {
-      void this.announce().finally(() => {
-        if (this.running) {
-          // jitter keeps peers that started together from announcing together
-          this.scheduleRefresh(this.interval() * (0.8 + Math.random() * 0.4))
-        }
-      })
-    }, delayMs)
+    if (!this.running) {
+      return
+    }
+    this.refreshTimer = setTimeout(() => { void this.announce() }, delayMs)
   }
 
-  private async seal (leaving: boolean): Promise<Uint8Array> {
+  private async seal (leaving: boolean): Promise<Uint8Array<ArrayBuffer>> {
     const { libp2p } = this.init
     // strictly increasing even when called twice in one millisecond
     const now = BigInt(Date.now())
     this.seq = now > this.seq ? now : this.seq + 1n
-    return sealAnnouncement(this.init.privateKey, {
+    const sealed = await sealAnnouncement(this.init.privateKey, {
       peer: libp2p.peerId.toMultihash().bytes,
       seq: this.seq,
       services: this.init.services(),
@@ -287,5 +306,12 @@ export class Presence {
       leaving,
       role: this.init.role
     })
+    this.lastSealed = leaving ? undefined : sealed
+    return sealed
   }
+}
+
+/** A factor in [0.8, 1.2): peers that started together do not announce together. */
+function jitter (): number {
+  return 0.8 + Math.random() * 0.4
 }

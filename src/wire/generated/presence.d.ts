@@ -132,6 +132,35 @@ export declare namespace PresenceTable {
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceTable>): PresenceTable;
     function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceTable>): Generator<PresenceTableEntriesAnnouncementFieldEvent | PresenceTableEntriesSignatureFieldEvent>;
 }
+export interface PresencePage {
+    entries: Uint8Array<ArrayBuffer>[];
+    digest: Uint8Array<ArrayBuffer>;
+    more: boolean;
+    want: Uint8Array<ArrayBuffer>;
+}
+export declare namespace PresencePage {
+    const codec: () => Codec<PresencePage>;
+    interface PresencePageEntriesFieldEvent {
+        field: '$.entries[]';
+        index: number;
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface PresencePageDigestFieldEvent {
+        field: '$.digest';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface PresencePageMoreFieldEvent {
+        field: '$.more';
+        value: boolean;
+    }
+    interface PresencePageWantFieldEvent {
+        field: '$.want';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    function encode(obj: Partial<PresencePage>): Uint8Array<ArrayBuffer>;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresencePage>): PresencePage;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresencePage>): Generator<PresencePageEntriesFieldEvent | PresencePageDigestFieldEvent | PresencePageMoreFieldEvent | PresencePageWantFieldEvent>;
+}
 export interface Claim {
     task: string;
     addrs: Uint8Array<ArrayBuffer>[];

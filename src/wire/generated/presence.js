@@ -528,6 +528,137 @@ export var PresenceTable;
     }
     PresenceTable.stream = stream;
 })(PresenceTable || (PresenceTable = {}));
+export var PresencePage;
+(function (PresencePage) {
+    let _codec;
+    PresencePage.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if (obj.entries != null && obj.entries.length > 0) {
+                    for (const value of obj.entries) {
+                        w.uint32(10);
+                        w.bytes(value);
+                    }
+                }
+                if ((obj.digest != null && obj.digest.byteLength > 0)) {
+                    w.uint32(18);
+                    w.bytes(obj.digest);
+                }
+                if ((obj.more != null && obj.more !== false)) {
+                    w.uint32(24);
+                    w.bool(obj.more);
+                }
+                if ((obj.want != null && obj.want.byteLength > 0)) {
+                    w.uint32(34);
+                    w.bytes(obj.want);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    entries: [],
+                    digest: EMPTY_BYTES,
+                    more: false,
+                    want: EMPTY_BYTES
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            if (opts.limits?.entries != null && obj.entries.length === opts.limits.entries) {
+                                throw new MaxLengthError('Decode error - repeated field "entries" had too many elements');
+                            }
+                            obj.entries.push(reader.bytes());
+                            break;
+                        }
+                        case 2: {
+                            obj.digest = reader.bytes();
+                            break;
+                        }
+                        case 3: {
+                            obj.more = reader.bool();
+                            break;
+                        }
+                        case 4: {
+                            obj.want = reader.bytes();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    entries: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            if (opts.limits?.entries != null && obj.entries === opts.limits.entries) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "entries" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.entries[]`,
+                                index: obj.entries,
+                                value: reader.bytes()
+                            };
+                            obj.entries++;
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.digest`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.more`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.want`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, PresencePage.codec());
+    }
+    PresencePage.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, PresencePage.codec(), opts);
+    }
+    PresencePage.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, PresencePage.codec(), opts);
+    }
+    PresencePage.stream = stream;
+})(PresencePage || (PresencePage = {}));
 export var Claim;
 (function (Claim) {
     let _codec;
