@@ -250,12 +250,17 @@ interface Route extends Omit<TaskStart, 'preferPeer'> {
   encoded?: EncodedPayload
 }
 
-/** Checks a call's options; returns them with their defaults applied. */
+/**
+ * Checks a call's options; returns them with their defaults applied. A
+ * fractional timeout is rounded up to whole milliseconds, the unit deadlines
+ * travel in.
+ */
 function checkOptions (options: StreamOptions, defaultTimeoutMs: number): { timeoutMs: number, maxAttempts: number, window: number } {
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) {
+  const asked = options.timeoutMs ?? defaultTimeoutMs
+  if (typeof asked !== 'number' || !(asked > 0) || asked > MAX_TIMEOUT_MS) {
     throw new InvalidArgumentError(`timeoutMs is a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`)
   }
+  const timeoutMs = Math.ceil(asked)
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new InvalidArgumentError('maxAttempts is a positive integer')

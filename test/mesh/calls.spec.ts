@@ -153,6 +153,13 @@ describe('calls', () => {
     await expect(caller.request('nobody-serves-this', null, { timeoutMs: 10_000 })).rejects.toHaveProperty('name', 'NoWorkersError')
   })
 
+  it('a fractional timeout is rounded up to whole milliseconds, not left hanging', async () => {
+    expect(await caller.request('echo', 'x', { timeoutMs: 2_500.5 })).toBe('x')
+    const chunks: unknown[] = []
+    for await (const c of caller.stream('count', { n: 2 }, { timeoutMs: 1_000.25 })) chunks.push(c)
+    expect(chunks).toHaveLength(2)
+  })
+
   it('bad arguments get InvalidArgumentError', async () => {
     await expect(caller.request('', null)).rejects.toHaveProperty('name', 'InvalidArgumentError')
     await expect(caller.request('echo', null, { timeoutMs: -1 })).rejects.toHaveProperty('name', 'InvalidArgumentError')
