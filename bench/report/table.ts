@@ -1,6 +1,7 @@
 /**
  * The results as Markdown tables, for bench/README.md.
  */
+import { consensusTable } from './consensus-table.ts'
 import { growth } from './growth.ts'
 import type { Target } from './targets.ts'
 
@@ -124,6 +125,11 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
       ['TypeScript sources (type stripping)', `${n(idle.source?.rssMB)} MB`, (idle.source?.runsMB ?? []).join(', ')]
     ]))
     out.push(`\nSampled ${n(idle.settleMs / 1000)} s after the worker is up (bench/cases/idle.ts).`)
+  }
+
+  if (results.consensus != null && results.consensus.error == null) {
+    out.push('\n### 9. Consensus group vs etcd\n')
+    out.push(consensusTable(results.consensus))
   }
   return out.join('\n')
 }

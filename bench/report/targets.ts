@@ -36,6 +36,18 @@ function scaleTarget (name: string, rows: any[] | undefined, get: (row: any) => 
 }
 const throughput64 = (r: any): number | undefined => r?.throughput?.find((t: any) => t.inFlight === 64)?.perSecond
 
+const consensusWrites64 = (side: any): number | undefined => side?.writes?.find((w: any) => w.clients === 64)?.perSecond
+
+/** A run where no write was acknowledged after the kill counts against the target. */
+function failoverTarget (failover: any): Target {
+  const t = target('consensus failover after SIGKILL of the leader, p99', failover?.p99Ms, '<=', 1500, 'ms')
+  if ((failover?.failures?.length ?? 0) > 0) {
+    t.met = false
+    t.note = `${String(failover.failures.length)} of ${String(failover.runs)} runs never recovered`
+  }
+  return t
+}
+
 export function evaluate (results: Record<string, any>): Target[] {
   const u = results.unary ?? {}
   const mesh = u.meshwork
@@ -54,6 +66,8 @@ export function evaluate (results: Record<string, any>): Target[] {
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (one process)', scaleIn, r => r?.cpuPctPerPeer, 2),
     scaleTarget('idle presence + liveness CPU per peer, 100 vs 10 peers (multi-process)', scaleMulti, r => r?.cpuPctPerPeer, 2),
     target('browser bundle: meshwork over the libp2p stack (min+gzip)', results.bundle?.addedGzipBytes != null ? results.bundle.addedGzipBytes / 1000 : undefined, '<=', 40, 'KB'),
-    target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB')
+    target('idle installed worker RSS', results.idle?.compiled?.rssMB, '<=', 100, 'MB'),
+    target('consensus writes/s at 64 clients vs etcd', ratio(consensusWrites64(results.consensus?.meshwork), consensusWrites64(results.consensus?.etcd)), '>=', 1),
+    failoverTarget(results.consensus?.meshwork?.failover)
   ]
 }

@@ -1,0 +1,71 @@
+/**
+ * A 3-member meshwork consensus group on loopback for the consensus case:
+ * `meshwork worker --group` processes with data dirs, found by clients
+ * through their fixed addresses; the leader is read with `meshwork kv status`.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { BIN } from '../../test/helpers/cli.ts'
+import { startMembers } from '../../test/helpers/group-members.ts'
+import { freePort } from '../setup.ts'
+import type { ClusterMember } from './etcd-cluster.ts'
+
+const run = promisify(execFile)
+const STATUS_TIMEOUT_MS = 5_000
+const READY_TIMEOUT_MS = 30_000
+const READY_POLL_MS = 200
+
+export interface MeshGroup {
+  group: string
+  /** Member addresses, for clients to bootstrap from */
+  addrs: string[]
+  members: ClusterMember[]
+  /** Index into `members` of the leader the live members report */
+  leader(): Promise<number>
+  stop(): Promise<void>
+}
+
+export async function startMeshGroup (size: number, group = 'bench'): Promise<MeshGroup> {
+  const root = mkdtempSync(join(tmpdir(), 'meshwork-group-'))
+  const ports = await Promise.all(Array.from({ length: size }, async () => freePort()))
+  const started = await startMembers({ group, dir: root, members: ports.map(port => ({ host: '127.0.0.1', port })) })
+  const members: ClusterMember[] = started.members.map(m => ({
+    name: `m${m.index}`,
+    get pid () { return m.pid },
+    get alive () { return m.alive },
+    kill: () => { m.signal('SIGKILL') },
+    restart: async () => { await m.exited(); await m.start() }
+  }))
+  const leader = async (): Promise<number> => {
+    const live = started.members.filter(m => m.alive).flatMap(m => ['--bootstrap', m.addr])
+    const { stdout } = await run(process.execPath, [BIN, 'kv', ...live, '--group', group, 'status', '--json', '--timeout', String(STATUS_TIMEOUT_MS)], { timeout: STATUS_TIMEOUT_MS * 2 })
+    const index = started.ids.indexOf(JSON.parse(stdout).leader)
+    if (index < 0 || !started.members[index].alive) {
+      throw new Error(`no live member is the leader (${stdout.trim()})`)
+    }
+    return index
+  }
+  const stop = async (): Promise<void> => {
+    await started.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+  try {
+    const deadline = Date.now() + READY_TIMEOUT_MS
+    for (;;) {
+      try {
+        await leader()
+        break
+      } catch (err) {
+        if (Date.now() > deadline) throw err
+        await new Promise(resolve => setTimeout(resolve, READY_POLL_MS))
+      }
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { group, addrs: started.addrs, members, leader, stop }
+}
