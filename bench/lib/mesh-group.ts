@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { BIN } from '../../test/helpers/cli.ts'
-import { startMembers } from '../../test/helpers/group-members.ts'
-import { freePort } from '../setup.ts'
+import { loopbackMembers, startMembers } from '../../test/helpers/group-members.ts'
 import type { ClusterMember } from './etcd-cluster.ts'
 
 const run = promisify(execFile)
@@ -30,8 +29,7 @@ export interface MeshGroup {
 
 export async function startMeshGroup (size: number, group = 'bench'): Promise<MeshGroup> {
   const root = mkdtempSync(join(tmpdir(), 'meshwork-group-'))
-  const ports = await Promise.all(Array.from({ length: size }, async () => freePort()))
-  const started = await startMembers({ group, dir: root, members: ports.map(port => ({ host: '127.0.0.1', port })) })
+  const started = await startMembers({ group, dir: root, members: await loopbackMembers(size) })
   const members: ClusterMember[] = started.members.map(m => ({
     name: `m${m.index}`,
     get pid () { return m.pid },

@@ -15,6 +15,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -68,6 +69,18 @@ export interface StartMembersOptions {
   /** Extra `meshwork worker` arguments */
   args?: string[]
   env?: Record<string, string>
+}
+
+/** `count` members on loopback, each on a TCP port free right now. */
+export async function loopbackMembers (count: number): Promise<MemberSpec[]> {
+  const servers = await Promise.all(Array.from({ length: count }, async () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => { resolve(server) })
+  })))
+  const ports = servers.map(s => { const a = s.address(); return typeof a === 'object' && a != null ? a.port : 0 })
+  await Promise.all(servers.map(async s => new Promise(resolve => s.close(resolve))))
+  return ports.map(port => ({ host: '127.0.0.1', port }))
 }
 
 /** Creates each member's identity in its data dir and returns the peer ids. */
