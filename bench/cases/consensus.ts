@@ -12,7 +12,7 @@ import { benchFile, spawnChild } from '../lib/child.ts'
 import { startEtcd } from '../lib/etcd-cluster.ts'
 import { startMeshGroup } from '../lib/mesh-group.ts'
 import { summarize } from '../lib/stats.ts'
-import { DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS } from '../../src/consensus/raft/constants.ts'
+import { DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS, DEFAULT_TICK_MS } from '../../src/consensus/constants.ts'
 import type { ChildHandle, ChildMessage } from '../lib/child.ts'
 import type { ClusterMember } from '../lib/etcd-cluster.ts'
 import type { BenchContext } from './context.ts'
@@ -60,7 +60,12 @@ async function meshSide (): Promise<Side> {
     target: { bootstrap: group.addrs[0], group: group.group },
     members: group.members,
     leader: group.leader,
-    settings: { electionTicks: DEFAULT_ELECTION_TICKS, heartbeatTicks: DEFAULT_HEARTBEAT_TICKS },
+    // a follower campaigns after [n, 2n) ticks without a leader
+    settings: {
+      heartbeatMs: DEFAULT_TICK_MS * DEFAULT_HEARTBEAT_TICKS,
+      electionTimeoutMs: DEFAULT_TICK_MS * DEFAULT_ELECTION_TICKS,
+      electionTimeoutMaxMs: DEFAULT_TICK_MS * DEFAULT_ELECTION_TICKS * 2
+    },
     stop: group.stop
   }
 }

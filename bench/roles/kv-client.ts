@@ -13,7 +13,6 @@
  */
 import { Etcd3 } from 'etcd3'
 import { createMeshNode } from 'meshwork/node'
-import { openGroup } from '../../node/cli/group.ts'
 import { childMain, onParentMessage, send } from '../lib/child.ts'
 import { round, summarize } from '../lib/stats.ts'
 
@@ -55,7 +54,7 @@ async function etcdAdapter (target: { endpoints: string[] }): Promise<Adapter> {
 
 async function meshworkAdapter (target: { bootstrap: string, group: string }): Promise<Adapter> {
   const node = await createMeshNode({ bootstrap: [target.bootstrap], webrtc: false })
-  const group = await openGroup(node, target.group)
+  const group = await node.consensus(target.group)
   return {
     put: async (key, value, timeoutMs) => { await group.put(key, value, { timeoutMs }) },
     get: async (key, timeoutMs) => { await group.get(key, { consistency: 'linearizable', timeoutMs }) },

@@ -4,7 +4,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { UsageError } from './args.ts'
-import { identityIn, openGroup } from './group.ts'
+import { identityIn } from './group.ts'
 import type { ConsensusGroup } from '../../src/consensus/types.ts'
 import type { MeshNode } from '../../src/types.ts'
 
@@ -62,5 +62,5 @@ export async function joinGroup (node: MeshNode, membership: Membership): Promis
     await node.stop()
     throw new UsageError(`this peer (${node.peerId}) is not in --members; start it with the --key or --data-dir whose id is listed`)
   }
-  return openGroup(node, membership.group, { members: membership.members, dataDir: membership.dataDir })
+  return node.consensus(membership.group, { members: membership.members, dataDir: membership.dataDir })
 }

@@ -25,7 +25,7 @@ import { BIN } from './cli.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const MAX_STDERR_CHARS = 8_000
-const START_TIMEOUT_MS = 30_000
+const START_TIMEOUT_MS = 60_000
 
 export interface MemberSpec {
   host: string

@@ -13,7 +13,6 @@
  * (the group's contract), as does any failed read.
  */
 import { createMeshNode } from '../../node/index.ts'
-import { openGroup } from '../../node/cli/group.ts'
 import { recorder } from '../helpers/linearizability/index.ts'
 import { seededRng } from '../../src/consensus/raft/rng.ts'
 import { emit, peerArgs } from '../chaos/peer-common.ts'
@@ -79,7 +78,7 @@ async function loop (client: string, group: ConsensusGroup, seed: number, until:
 }
 
 const node = await createMeshNode({ bootstrap: args.bootstrap, host: args.host, webrtc: false })
-const group = await openGroup(node, args.group, { timeoutMs: opTimeoutMs })
+const group = await node.consensus(args.group, { timeoutMs: opTimeoutMs })
 console.log(`peer ${node.peerId}`)
 let leader: string | undefined
 const poll = setInterval(() => {

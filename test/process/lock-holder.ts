@@ -6,7 +6,6 @@
  * `{ ev: 'released' }` and `{ ev: 'error', name }` lines.
  */
 import { createMeshNode } from '../../node/index.ts'
-import { openGroup } from '../../node/cli/group.ts'
 import { emit, peerArgs } from '../chaos/peer-common.ts'
 
 const args = peerArgs()
@@ -18,7 +17,7 @@ async function tell (path: 'begin' | 'end', token: number): Promise<boolean> {
 }
 
 const node = await createMeshNode({ bootstrap: args.bootstrap, webrtc: false })
-const group = await openGroup(node, args.group)
+const group = await node.consensus(args.group)
 console.log(`peer ${node.peerId}`)
 for (let round = 0; round < (args.rounds as number); round++) {
   try {

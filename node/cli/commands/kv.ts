@@ -8,7 +8,6 @@
 import { createMeshNode } from '../../index.ts'
 import { loadIdentity } from '../../identity.ts'
 import { bootstrapAddrs, integer, parse, parseInput, UsageError } from '../args.ts'
-import { openGroup } from '../group.ts'
 import type { ConsensusGroup, JsonValue } from '../../../src/consensus/types.ts'
 
 export const usage = `meshwork kv --bootstrap ADDR --group NAME COMMAND [options]
@@ -88,7 +87,7 @@ export async function run (argv: string[]): Promise<void> {
     privateKey: values.key != null ? await loadIdentity(values.key) : undefined
   })
   try {
-    const group = await openGroup(node, values.group, { timeoutMs: args.timeoutMs })
+    const group = await node.consensus(values.group, { timeoutMs: args.timeoutMs })
     process.exitCode = await call(group, command, rest, args)
   } catch (err: any) {
     if (err?.name === 'OutcomeUnknownError') {
