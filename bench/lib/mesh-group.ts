@@ -13,8 +13,9 @@ import { loopbackMembers, startMembers } from '../../test/helpers/group-members.
 import type { ClusterMember } from './etcd-cluster.ts'
 
 const run = promisify(execFile)
-const STATUS_TIMEOUT_MS = 5_000
-const READY_TIMEOUT_MS = 30_000
+/** `meshwork kv status` starts a peer and joins first: seconds on a busy machine */
+const STATUS_TIMEOUT_MS = 30_000
+const READY_TIMEOUT_MS = 120_000
 const READY_POLL_MS = 200
 
 export interface MeshGroup {

@@ -25,7 +25,7 @@ import { BIN } from './cli.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const MAX_STDERR_CHARS = 8_000
-const START_TIMEOUT_MS = 60_000
+const START_TIMEOUT_MS = 120_000
 
 export interface MemberSpec {
   host: string
@@ -71,16 +71,29 @@ export interface StartMembersOptions {
   env?: Record<string, string>
 }
 
+/**
+ * Ports for members on loopback are drawn below the kernel's ephemeral range
+ * (32768 and up by default), so an outgoing connection cannot take one
+ * between this check and the member's listen.
+ */
+const MEMBER_PORT_RANGE: [number, number] = [20_000, 32_000]
+
+async function portFree (port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = createServer()
+    server.once('error', () => { resolve(false) })
+    server.listen(port, '127.0.0.1', () => { server.close(() => { resolve(true) }) })
+  })
+}
+
 /** `count` members on loopback, each on a TCP port free right now. */
 export async function loopbackMembers (count: number): Promise<MemberSpec[]> {
-  const servers = await Promise.all(Array.from({ length: count }, async () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => { resolve(server) })
-  })))
-  const ports = servers.map(s => { const a = s.address(); return typeof a === 'object' && a != null ? a.port : 0 })
-  await Promise.all(servers.map(async s => new Promise(resolve => s.close(resolve))))
-  return ports.map(port => ({ host: '127.0.0.1', port }))
+  const ports = new Set<number>()
+  while (ports.size < count) {
+    const port = MEMBER_PORT_RANGE[0] + Math.floor(Math.random() * (MEMBER_PORT_RANGE[1] - MEMBER_PORT_RANGE[0]))
+    if (!ports.has(port) && await portFree(port)) ports.add(port)
+  }
+  return [...ports].map(port => ({ host: '127.0.0.1', port }))
 }
 
 /** Creates each member's identity in its data dir and returns the peer ids. */

@@ -1,7 +1,7 @@
 /**
  * A chaos client of a consensus group: joins through the members, then
- * `loops` callers each run put, get and cas on a few keys until
- * `durationMs` is over, recording every call (wall-clock times, shared by
+ * `loops` callers each run put, get and cas on a few keys until SIGUSR2
+ * (or `durationMs` at the most), recording every call (wall-clock times, shared by
  * the processes of one machine) for the linearizability checker. With
  * `final: true` it instead reads every key once, linearizably, retrying a
  * read that fails until it answers. Prints `peer <id>`, `{ ev: 'leader' }`
@@ -23,6 +23,9 @@ const LEADER_POLL_MS = 250
 /** Callers pause this long between calls, to keep histories checkable */
 const THINK_MS = 10
 const FINAL_RETRY_MS = 200
+/** A caller whose write's outcome is unknown (the group is in trouble) waits this long before its next call */
+const UNKNOWN_BACKOFF_MS = 500
+const STOP_GRACE_MS = 5_000
 const UNKNOWN = new Set(['OutcomeUnknownError', 'TimeoutError', 'AbortError'])
 
 const args = peerArgs()
@@ -56,24 +59,31 @@ async function call (client: string, group: ConsensusGroup, input: KvInput): Pro
   }
 }
 
+let stopping = false
+process.on('SIGUSR2', () => { stopping = true })
+
 async function loop (client: string, group: ConsensusGroup, seed: number, until: number): Promise<void> {
   const rng = seededRng(seed)
   const random = (): number => rng.int(1_000_000) / 1_000_000
   // the revision this caller last saw per key, for its cas
   const seen = new Map<string, number>()
-  for (let n = 0; wallMs() < until; n++) {
+  for (let n = 0; !stopping && wallMs() < until; n++) {
     const key = keys[Math.floor(random() * keys.length)]
     const value = `${client}:${n}`
     const dice = random()
     const input: KvInput = dice < 0.4
       ? { op: 'put', key, value }
       : dice < 0.8 ? { op: 'get', key } : { op: 'cas', key, expected: seen.get(key) ?? 0, value }
+    let pause = THINK_MS
     try {
       const out = await call(client, group, input) as any
       if (out != null && out.revision != null && !(input.op === 'cas' && out.ok === false && out.revision === 0)) seen.set(key, out.revision)
       if (input.op === 'get' && out == null) seen.set(key, 0)
-    } catch {}
-    await sleep(THINK_MS)
+    } catch (err: any) {
+      // every open write of unknown outcome multiplies the checker's work
+      if (UNKNOWN.has(err?.name)) pause = UNKNOWN_BACKOFF_MS
+    }
+    await sleep(pause)
   }
 }
 
@@ -106,5 +116,7 @@ if (args.final === true) {
 }
 clearInterval(poll)
 emit({ ev: 'history', operations: history.operations() })
-await node.stop()
+// the history is out: a stop that hangs must not keep the process
+setTimeout(() => process.exit(0), STOP_GRACE_MS).unref()
+await node.stop().catch(() => {})
 process.exit(0)
