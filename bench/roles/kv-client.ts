@@ -12,7 +12,7 @@
  *   the time from `killAt` (wall clock) until a put called after it was acknowledged.
  */
 import { Etcd3 } from 'etcd3'
-import { createMeshNode } from 'meshwork/node'
+import { createMeshNode } from '../../node/index.ts'
 import { childMain, onParentMessage, send } from '../lib/child.ts'
 import { round, summarize } from '../lib/stats.ts'
 
