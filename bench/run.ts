@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { bundleCase } from './cases/bundle.ts'
 import { claimCase } from './cases/claim.ts'
+import { consensusCase } from './cases/consensus.ts'
 import { failoverCase } from './cases/failover.ts'
 import { fanoutCase } from './cases/fanout.ts'
 import { idleCase } from './cases/idle.ts'
@@ -45,7 +46,8 @@ const CASES: Record<string, { brokers: boolean, run: (ctx: BenchContext) => Prom
   bundle: { brokers: false, run: bundleCase },
   idle: { brokers: false, run: idleCase },
   map: { brokers: true, run: mapCase },
-  overhead: { brokers: false, run: overheadCase }
+  overhead: { brokers: false, run: overheadCase },
+  consensus: { brokers: false, run: consensusCase }
 }
 
 function commit (): string {

@@ -1,7 +1,8 @@
 /**
  * The brokers the bench compares against: Debian's `nats-server` and
- * `redis-server`, installed with apt-get only when missing, started on
- * loopback on free ports, and stopped afterwards.
+ * `redis-server` (and `etcd-server` for the consensus case), installed with
+ * apt-get only when missing, started on loopback on free ports, and stopped
+ * afterwards.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -20,9 +21,12 @@ export interface Brokers {
   stop(): Promise<void>
 }
 
-const BINARIES: Record<string, { path: string, pkg: string }> = {
-  nats: { path: '/usr/sbin/nats-server', pkg: 'nats-server' },
-  redis: { path: '/usr/bin/redis-server', pkg: 'redis-server' }
+interface Binary { name: string, path: string, pkg: string }
+
+const BINARIES: Record<'nats' | 'redis' | 'etcd', Binary> = {
+  nats: { name: 'nats-server', path: '/usr/sbin/nats-server', pkg: 'nats-server' },
+  redis: { name: 'redis-server', path: '/usr/bin/redis-server', pkg: 'redis-server' },
+  etcd: { name: 'etcd', path: '/usr/bin/etcd', pkg: 'etcd-server' }
 }
 
 function which (name: string, fallback: string): string | undefined {
@@ -36,21 +40,33 @@ function which (name: string, fallback: string): string | undefined {
   }
 }
 
-/** Installs the Debian packages that are missing (as root, like CI). */
-export function ensureInstalled (log: (line: string) => void = () => {}): { nats: string, redis: string } {
-  const missing = Object.entries(BINARIES).filter(([, b]) => which(b.pkg, b.path) == null).map(([, b]) => b.pkg)
+/** Installs the Debian packages of `binaries` that are missing (as root, like CI); returns their paths. */
+function ensurePackages (binaries: Binary[], log: (line: string) => void): string[] {
+  const missing = binaries.filter(b => which(b.name, b.path) == null).map(b => b.pkg)
   if (missing.length > 0) {
     log(`installing ${missing.join(', ')} with apt-get`)
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
     execFileSync('apt-get', ['update'], { stdio: 'ignore', env })
     execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'ignore', env })
   }
-  const nats = which('nats-server', BINARIES.nats.path)
-  const redis = which('redis-server', BINARIES.redis.path)
-  if (nats == null || redis == null) {
-    throw new Error('nats-server or redis-server is still missing after apt-get install')
-  }
+  return binaries.map(b => {
+    const path = which(b.name, b.path)
+    if (path == null) {
+      throw new Error(`${b.name} is still missing after apt-get install ${b.pkg}`)
+    }
+    return path
+  })
+}
+
+/** Installs nats-server and redis-server when missing. */
+export function ensureInstalled (log: (line: string) => void = () => {}): { nats: string, redis: string } {
+  const [nats, redis] = ensurePackages([BINARIES.nats, BINARIES.redis], log)
   return { nats, redis }
+}
+
+/** Installs etcd-server (etcd 3.4 with etcdctl) when missing; returns the etcd binary. */
+export function ensureEtcd (log: (line: string) => void = () => {}): string {
+  return ensurePackages([BINARIES.etcd], log)[0]
 }
 
 /** A TCP port free on loopback right now. */
@@ -66,7 +82,7 @@ export async function freePort (): Promise<number> {
   })
 }
 
-async function waitForPort (port: number, child: ChildProcess, what: string): Promise<void> {
+export async function waitForPort (port: number, child: ChildProcess, what: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS
   while (Date.now() < deadline) {
     if (child.exitCode != null) {

@@ -1,6 +1,7 @@
 /**
  * The results as Markdown tables, for bench/README.md.
  */
+import { consensusTable } from './consensus-table.ts'
 import { growth } from './growth.ts'
 import type { Target } from './targets.ts'
 
@@ -156,6 +157,11 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
           n(r.perSecond), mode === 'off' ? '1x' : vsOff(r.throughputRatio), n(r.cpuUsPerRequest, 1), mode === 'off' ? '1x' : vsOff(r.cpuRatio),
           n(r.spansPerCall, 4), String(r.runs?.length ?? 0)]
       })))
+  }
+
+  if (results.consensus != null && results.consensus.error == null) {
+    out.push('\n### 11. Consensus group vs etcd\n')
+    out.push(consensusTable(results.consensus))
   }
   return out.join('\n')
 }

@@ -61,6 +61,18 @@ function overheadTargets (o: any): Target[] {
   ]
 }
 
+const consensusWrites64 = (side: any): number | undefined => side?.writes?.find((w: any) => w.clients === 64)?.perSecond
+
+/** A run where no write was acknowledged after the kill counts against the target. */
+function failoverTarget (failover: any): Target {
+  const t = target('consensus failover after SIGKILL of the leader, p99', failover?.p99Ms, '<=', 1500, 'ms')
+  if ((failover?.failures?.length ?? 0) > 0) {
+    t.met = false
+    t.note = `${String(failover.failures.length)} of ${String(failover.runs)} runs never recovered`
+  }
+  return t
+}
+
 export function evaluate (results: Record<string, any>): Target[] {
   const u = results.unary ?? {}
   const mesh = u.meshwork
@@ -92,6 +104,8 @@ export function evaluate (results: Record<string, any>): Target[] {
     target('map throughput vs a request() loop, same concurrency', ratio(results.map?.throughput?.['meshwork map']?.perSecond, results.map?.throughput?.['meshwork request() loop']?.perSecond), '>=', 0.9),
     target('map throughput vs NATS queue group, same concurrency', ratio(results.map?.throughput?.['meshwork map']?.perSecond, results.map?.throughput?.['NATS queue group']?.perSecond), '>=', 1),
     target('map makespan with a 10x slow worker vs without it', results.map?.straggler?.['meshwork map']?.ratio, '<=', 1.1),
-    ...overheadTargets(results.overhead)
+    ...overheadTargets(results.overhead),
+    target('consensus writes/s at 64 clients vs etcd', ratio(consensusWrites64(results.consensus?.meshwork), consensusWrites64(results.consensus?.etcd)), '>=', 1),
+    failoverTarget(results.consensus?.meshwork?.failover)
   ]
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `meshwork` command: start | relay | worker | request | peers | top | gateway | key | token.
+ * The `meshwork` command: start | relay | worker | request | peers | top | gateway | key | token | kv.
  */
 import { UsageError } from './args.ts'
 
@@ -13,7 +13,8 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   top: async () => import('./commands/top.ts'),
   gateway: async () => import('./commands/gateway.ts'),
   key: async () => import('./commands/key.ts'),
-  token: async () => import('./commands/token.ts')
+  token: async () => import('./commands/token.ts'),
+  kv: async () => import('./commands/kv.ts')
 }
 
 const usage = `usage: meshwork <command> [options]
@@ -21,13 +22,14 @@ const usage = `usage: meshwork <command> [options]
 commands:
   start     a local mesh: relay, demo workers and the browser demo
   relay     a bootstrap peer and circuit relay (TCP and WebSocket)
-  worker    serve a service (echo, demo-llm, openai)
+  worker    serve a service (echo, demo-llm, openai); --group: host a consensus group
   request   call a service and print the reply
   peers     print the live peer table
   top       a live view of the mesh: load, tasks/s, p50/p99, failovers
   gateway   an OpenAI-compatible HTTP API into the mesh
   key       create a peer identity file and print its peer id
   token     sign a capability token for a protected service
+  kv        get, put, del, cas, lock or status on a consensus group
 
 meshwork <command> --help shows a command's options.`
 

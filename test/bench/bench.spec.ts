@@ -137,12 +137,27 @@ describe('npm run bench -- --quick', () => {
     expect(r.tracing.spansPerCall).toBeGreaterThan(0)
   })
 
+  it('compares writes, linearizable reads and leader failover of a meshwork group with etcd', () => {
+    for (const system of ['etcd', 'meshwork']) {
+      const r = results.consensus[system]
+      expect(r.error, system).toBeUndefined()
+      expect(r.writes.map((w: any) => w.clients), system).toEqual([1, 64])
+      for (const w of [...r.writes, r.reads]) {
+        expect(w.ops, `${system} with ${w.clients} clients`).toBeGreaterThan(0)
+        expect(w.errors, `${system} with ${w.clients} clients`).toBe(0)
+      }
+      expect(r.failover.failures, system).toEqual([])
+      expect(r.failover.count, system).toBe(r.failover.runs)
+      expect(r.settings.electionTimeoutMs, system).toBeGreaterThan(0)
+    }
+  })
+
   it('writes results.json, the chart and the tables', () => {
     const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
-    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'map', 'overhead', 'targets']))
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'map', 'overhead', 'consensus', 'targets']))
     expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     const tables = readFileSync(join(out, 'results.md'), 'utf8')
-    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory', 'Jobs of many tasks', 'Telemetry overhead']) {
+    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory', 'Jobs of many tasks', 'Telemetry overhead', 'Consensus group vs etcd']) {
       expect(tables).toContain(heading)
     }
   })

@@ -6,9 +6,13 @@
  * `--handler openai --openai-url URL --model M` bridges `llm.chat` (the
  * default service then) to an OpenAI-compatible model server, and
  * `--embedding-model E` `llm.embed` as well. `--handler ./file.js` serves
- * the default export of the user's module.
+ * the default export of the user's module. `--group NAME --members
+ * ID,ID,... [--data-dir DIR]` also makes the peer a member of a consensus
+ * group (then `--service` may be left out); with `--data-dir` the peer's
+ * identity lives in DIR unless `--key` is given, so it restarts as itself.
  */
 import { createMeshNode } from '../../index.ts'
+import type { PrivateKey } from '@libp2p/interface'
 import { loadIdentity } from '../../identity.ts'
 import { DEFAULT_TOKEN_DELAY_MS } from '../../../src/models/demo-llm.ts'
 import { bootstrapAddrs, integer, MDNS_USAGE, parse, UsageError } from '../args.ts'
@@ -16,6 +20,7 @@ import { builtinHandler, defaultHandler, HANDLER_NAMES, isHandlerModule, moduleH
 import { LLM_CHAT_SERVICE } from '../../../src/models/chat.ts'
 import { LLM_EMBED_SERVICE } from '../../../src/models/embed.ts'
 import { onShutdown } from '../lifecycle.ts'
+import { GROUP_OPTIONS, GROUP_USAGE, groupMembership, joinGroup } from '../group-option.ts'
 import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
 
 export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler ${HANDLER_NAMES.join('|')}] [options]
@@ -37,6 +42,7 @@ export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler
   --key FILE            this peer's identity (see meshwork key); a fresh one by default
   --port N              TCP port (default any free port)
   --host H              interface to listen on (default 127.0.0.1)
+${GROUP_USAGE}
 ${METRICS_USAGE}
 ${MDNS_USAGE}`
 
@@ -58,6 +64,7 @@ export async function run (argv: string[]): Promise<void> {
     port: { type: 'string' },
     host: { type: 'string' },
     mdns: { type: 'boolean' },
+    ...GROUP_OPTIONS,
     ...METRICS_OPTION
   })
   if (values.help === true) {
@@ -66,8 +73,9 @@ export async function run (argv: string[]): Promise<void> {
   }
   const handlers: string[] = values.handler ?? []
   const services: string[] = values.service ?? (handlers.length === 1 && handlers[0] === 'openai' ? bridged(values.model, values['embedding-model']) : [])
-  if (services.length === 0) {
-    throw new UsageError('worker needs at least one --service')
+  const membership = groupMembership(values)
+  if (services.length === 0 && membership == null) {
+    throw new UsageError('worker needs at least one --service (or --group)')
   }
   if (handlers.length > 1 && handlers.length !== services.length) {
     throw new UsageError('give one --handler for all services, or one per --service')
@@ -92,18 +100,26 @@ export async function run (argv: string[]): Promise<void> {
     discovery: { mdns: values.mdns === true },
     port: integer(values.port, 'port', 0),
     host: values.host,
-    privateKey: values.key != null ? await loadIdentity(values.key) : undefined,
+    privateKey: await identity(values.key ?? membership?.identityFile),
     metrics: metricsPort(values) != null
   })
+  const group = membership != null ? await joinGroup(node, membership) : undefined
   for (const { service, handler, options } of chosen) {
     node.serve(service, handler, { ...options, concurrency, access })
   }
   const { close: closeMetrics } = await exposeMetrics(node, metricsPort(values), values['metrics-host'])
   console.log(`peer ${node.peerId}`)
+  if (group != null) {
+    console.log(`member of group ${group.name}`)
+  }
   onShutdown(async () => {
     await closeMetrics()
     await node.stop()
   })
+}
+
+async function identity (file: string | undefined): Promise<PrivateKey | undefined> {
+  return file != null ? loadIdentity(file) : undefined
 }
 
 /** The services `--handler openai` bridges when none is named: chat for --model, embeddings for --embedding-model. */
