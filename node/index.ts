@@ -13,6 +13,7 @@
  * ```
  */
 import { assembleMesh } from '../src/platform.ts'
+import { nodeRaftStorage } from './raft-storage.ts'
 import { libp2pOptions } from './libp2p-options.ts'
 import { dialDiscovered, mdnsInit } from './mdns.ts'
 import { logger } from '@libp2p/logger'
@@ -87,6 +88,7 @@ export async function createMeshNode (init: NodeMeshInit = {}): Promise<MeshNode
   const node = await assembleMesh({
     privateKey: init.privateKey,
     libp2pOptions: async (privateKey, penalties) => libp2pOptions(init, privateKey, penalties),
+    raftStorage: nodeRaftStorage,
     onLibp2p: (libp2p) => {
       if (mdnsInit(init.discovery) == null) return
       const stopDialing = dialDiscovered(libp2p, logger('meshwork:mdns'))
@@ -107,6 +109,7 @@ async function withTracing (node: MeshNode): Promise<MeshNode> {
   return node
 }
 export { levelJournal } from './journal.ts'
+export { levelStorage } from './raft-storage.ts'
 export type { LevelJournal } from './journal.ts'
 export { loadIdentity } from './identity.ts'
 export { MDNS_SERVICE_TAG } from './mdns.ts'

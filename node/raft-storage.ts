@@ -15,7 +15,9 @@
  * const { hardState, snapshot, entries } = await storage.load()
  * ```
  */
+import { join } from 'node:path'
 import { LevelDatastore } from 'datastore-level'
+import { memoryStorage } from '../src/consensus/storage/memory.ts'
 import { StorageError } from '../src/errors.ts'
 import { decodeEntry, decodeHardState, decodeSnapshot, encodeEntry, encodeHardState, encodeSnapshot, newEntries, serial } from '../src/consensus/storage/codec.ts'
 import type { Entry, HardState, PersistedState, RaftStorage, Snapshot, StorageUpdate } from '../src/consensus/log-types.ts'
@@ -169,4 +171,12 @@ export async function levelStorage (path: string): Promise<RaftStorage> {
       })
     }
   }
+}
+
+/**
+ * Storage of this peer's member of a group: LevelDB in
+ * `<dataDir>/groups/<group>` when a data folder is given, memory otherwise.
+ */
+export async function nodeRaftStorage (group: string, dataDir: string | undefined): Promise<RaftStorage> {
+  return dataDir == null ? memoryStorage() : levelStorage(join(dataDir, 'groups', encodeURIComponent(group)))
 }

@@ -8,7 +8,9 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { TypedEventEmitter } from 'main-event'
+import { ConsensusHub } from './consensus/hub.ts'
 import { createParts } from './mesh-parts.ts'
+import { NotStartedError } from './errors.ts'
 import { peerInfo } from './presence/peer-info.ts'
 import { observeMesh } from './telemetry/observe.ts'
 import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
@@ -21,6 +23,7 @@ import type {
   PeerInfo, PeerState, RecoveredTask, RequestOptions, ServeOptions, StreamOptions, TaskStream
 } from './types.ts'
 import type { MapJob, MapOptions } from './compute/map-types.ts'
+import type { ConsensusGroup, ConsensusGroupInit } from './consensus/types.ts'
 import type { TelemetrySink } from './telemetry/sink.ts'
 import type { Frame } from './wire/frame.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -31,6 +34,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   readonly libp2p: Libp2p
   private readonly log = logger('meshwork:node')
   private readonly parts: MeshParts
+  private readonly groups: ConsensusHub
   private readonly penalties?: PeerPenalties
   private stopped = false
   private readonly init: MeshInit
@@ -39,7 +43,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   constructor (components: MeshComponents, init: MeshInit) {
     super()
     this.init = init
-    const { libp2p, privateKey, penalties } = components
+    const { libp2p, privateKey, penalties, raftStorage } = components
     const pubsub = (libp2p.services as { pubsub?: GossipSub }).pubsub
     if (pubsub == null) {
       throw new Error('the libp2p node needs a gossipsub service named "pubsub"')
@@ -52,6 +56,14 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       onViolation: (peer) => { this.onViolation(peer) },
       onPeerState: (record, previous) => { this.onPeerState(record, previous) },
       emit: (type, detail) => { this.safeDispatch(type, detail) }
+    })
+    this.groups = new ConsensusHub({
+      node: this,
+      libp2p,
+      log: logger('meshwork:consensus'),
+      storage: raftStorage,
+      onViolation: (peer) => { this.onViolation(peer) },
+      refuse: (peer) => penalties?.isGraylisted(peer) === true
     })
   }
 
@@ -132,11 +144,19 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     await this.parts.calls.waitForWorkers(service, count, options)
   }
 
+  async consensus (name: string, init?: ConsensusGroupInit): Promise<ConsensusGroup> {
+    if (this.stopped) {
+      throw new NotStartedError()
+    }
+    return this.groups.open(name, init)
+  }
+
   async stop (): Promise<void> {
     if (this.stopped) {
       return
     }
     this.stopped = true
+    await this.groups.stop()
     this.detachTelemetry?.()
     const { connector, antiEntropy, liveness, requester, worker, presence, offers, relayTopics, topics, channels } = this.parts
     connector.stop()

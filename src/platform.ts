@@ -10,6 +10,7 @@ import { createLibp2p } from 'libp2p'
 import { createMesh } from './mesh-node.ts'
 import { PeerPenalties } from './security/penalties.ts'
 import type { MeshInit, MeshNode } from './types.ts'
+import type { RaftStorageFactory } from './consensus/storage/factory.ts'
 import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
 
@@ -20,6 +21,8 @@ export interface PlatformInit {
   libp2pOptions(privateKey: PrivateKey, penalties: PeerPenalties): Libp2pOptions<any> | Promise<Libp2pOptions<any>>
   /** Runs on the libp2p node before the mesh starts on it */
   onLibp2p?(libp2p: Libp2p): void
+  /** Storage for consensus group members; a platform without it hosts only clients */
+  raftStorage?: RaftStorageFactory
 }
 
 /** Builds the libp2p node a platform describes and starts a mesh node on it. */
@@ -30,7 +33,7 @@ export async function assembleMesh (platform: PlatformInit, init: MeshInit): Pro
   const libp2p = await createLibp2p({ ...options, connectionGater: graylistGater(penalties, options.connectionGater) })
   platform.onLibp2p?.(libp2p)
   try {
-    return await createMesh({ libp2p, privateKey, penalties }, init)
+    return await createMesh({ libp2p, privateKey, penalties, raftStorage: platform.raftStorage }, init)
   } catch (err) {
     await libp2p.stop()
     throw err

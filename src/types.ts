@@ -8,6 +8,8 @@ import type { PeerLimitsInit } from './security/limits.ts'
 import type { TelemetrySink } from './telemetry/sink.ts'
 import type { PeerPenalties } from './security/penalties.ts'
 import type { MapJob, MapOptions } from './compute/map-types.ts'
+import type { ConsensusGroup, ConsensusGroupInit } from './consensus/types.ts'
+import type { RaftStorageFactory } from './consensus/storage/factory.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { TypedEventTarget } from 'main-event'
 
@@ -403,6 +405,13 @@ export interface MeshNode extends TypedEventTarget<MeshNodeEvents> {
   /** Resolves once at least `count` live workers serve `service`. */
   waitForWorkers(service: string, count?: number, options?: { signal?: AbortSignal, timeoutMs?: number }): Promise<void>
 
+  /**
+   * Opens consensus group `name`: a member if `init.members` lists this
+   * peer (Node only), else a client that reaches the group's members
+   * through the mesh. See {@link ConsensusGroup}.
+   */
+  consensus(name: string, init?: ConsensusGroupInit): Promise<ConsensusGroup>
+
   stop(): Promise<void>
 }
 
@@ -412,4 +421,6 @@ export interface MeshComponents {
   privateKey: PrivateKey
   /** Shared with the gossipsub scoring the platform configured */
   penalties?: PeerPenalties
+  /** Storage for consensus group members; without it this node is only ever a client */
+  raftStorage?: RaftStorageFactory
 }

@@ -28,8 +28,35 @@ export interface CallOptions {
 export interface ConsensusGroupInit extends CallOptions {
   /** Peer ids of the initial voting members; this peer is a member if it is listed */
   members?: string[]
-  /** Where a member keeps its log, hard state and snapshots (memory if absent) */
+  /**
+   * Where a member keeps its log, hard state and snapshots, in a folder of
+   * its own under this one (`<dataDir>/groups/<name>`); in memory if absent
+   */
   dataDir?: string
+  /**
+   * This peer joins a running group: it starts with an empty log and learns
+   * the group from its leader once a member calls `addMember` with its id.
+   * `members` then names the group's members (whose messages it accepts).
+   */
+  join?: boolean
+  /**
+   * One Raft tick
+   *
+   * @default 50
+   */
+  tickMs?: number
+  /**
+   * Ticks without a leader before a member campaigns (randomised in [n, 2n))
+   *
+   * @default 10
+   */
+  electionTicks?: number
+  /**
+   * Applied entries a member keeps in its log before it snapshots and compacts
+   *
+   * @default 10000
+   */
+  snapshotEntries?: number
 }
 
 /** A key as the group holds it. */

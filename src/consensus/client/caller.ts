@@ -1,0 +1,124 @@
+/**
+ * How a group handle reaches the group: each call goes to the leader it
+ * last heard of (or, knowing none, to any member, which redirects), over the
+ * group's mesh service, or straight to this peer's own member. A redirect
+ * means nothing was appended, so the call goes again, to the leader named,
+ * until its deadline. A write that was sent and whose answer never came
+ * (the member died, the deadline passed) is never sent again: it rejects
+ * with `OutcomeUnknownError`. Reads and other calls that change nothing are
+ * asked again elsewhere.
+ */
+import { AbortError, NoLeaderError, OutcomeUnknownError, TimeoutError } from '../../errors.ts'
+import { sleep } from '../../util/sleep.ts'
+import { DEFAULT_CALL_TIMEOUT_MS, NO_LEADER_RETRY_MS } from '../constants.ts'
+import { isRefusal, refusalError, WRITE_OPS } from './protocol.ts'
+import type { MeshNode } from '../../types.ts'
+import type { MemberService } from '../member/service.ts'
+import type { CallOptions } from '../types.ts'
+import type { Answer, Request } from './protocol.ts'
+
+export interface CallerInit {
+  node: MeshNode
+  service: string
+  /** This peer's own member, if it is one */
+  local?: () => MemberService | undefined
+}
+
+/** A deadline and the signals behind it, for one call. */
+export interface Deadline {
+  signal: AbortSignal
+  /** ms left */
+  left(): number
+  /** The error to end the call with: the caller's abort, or the deadline */
+  error(): Error
+}
+
+export function deadline (options: CallOptions = {}): Deadline {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
+  const end = performance.now() + timeoutMs
+  const timeout = AbortSignal.timeout(Math.max(1, timeoutMs))
+  const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+  return {
+    signal,
+    left: () => Math.max(0, Math.floor(end - performance.now())),
+    error: () => options.signal?.aborted === true ? new AbortError() : new TimeoutError(`the group call did not finish within ${timeoutMs} ms`)
+  }
+}
+
+export class Caller {
+  private readonly init: CallerInit
+  /** The leader as last heard */
+  leader?: string
+
+  constructor (init: CallerInit) {
+    this.init = init
+  }
+
+  /** Members this peer knows of: the peers that serve the group's service. */
+  members (): string[] {
+    const own = this.init.local?.() != null ? [this.init.node.peerId] : []
+    const others = this.init.node.peers().filter(p => p.state === 'alive' && p.services.includes(this.init.service)).map(p => p.peerId)
+    return [...own, ...others]
+  }
+
+  /** Where the next call goes: the leader if known and alive, else any member. */
+  target (): string | undefined {
+    const members = this.members()
+    if (this.leader !== undefined && members.includes(this.leader)) return this.leader
+    if (members.length === 0) return undefined
+    return members[Math.floor(Math.random() * members.length)]
+  }
+
+  async call (req: Request, options?: CallOptions): Promise<unknown> {
+    const d = deadline(options)
+    const write = WRITE_OPS.has(req.op) || req.op === 'member'
+    let lastRefusal: Error | undefined
+    for (;;) {
+      if (d.signal.aborted) throw options?.signal?.aborted === true ? d.error() : (lastRefusal ?? new NoLeaderError('no leader answered before the deadline'))
+      // a member answers a local read from its own state
+      const target = req.op === 'get' && req.consistency === 'local' && this.init.local?.() != null ? this.init.node.peerId : this.target()
+      let answer: Answer
+      try {
+        answer = await this.send(target, req, d)
+      } catch (err: any) {
+        if (err.name === 'NoWorkersError' && !d.signal.aborted) {
+          // nobody was asked: no member is known yet
+          await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
+          continue
+        }
+        if (write) throw new OutcomeUnknownError(`the write was sent to ${target ?? 'a member'} and no answer came: ${err.message}`, { cause: err, peerId: target })
+        if (this.leader === target) this.leader = undefined
+        lastRefusal = d.signal.aborted ? d.error() : err
+        await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
+        continue
+      }
+      if (isRefusal(answer)) {
+        if (answer.redirect === true) {
+          const before = this.leader
+          this.leader = answer.leader
+          lastRefusal = new NoLeaderError(answer.message)
+          if (answer.leader === undefined || answer.leader === target || answer.leader === before) {
+            await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
+          }
+          continue
+        }
+        throw refusalError(answer, target)
+      }
+      if (req.op !== 'status' && req.op !== 'lock-wait' && !(req.op === 'get' && req.consistency === 'local')) this.leader = target
+      return answer.ok
+    }
+  }
+
+  private async send (target: string | undefined, req: Request, d: Deadline): Promise<Answer> {
+    const local = this.init.local?.()
+    if (local != null && target === this.init.node.peerId) {
+      return await (local.handle(req, d.signal) as Promise<Answer>)
+    }
+    return await this.init.node.request<Answer>(this.init.service, req, {
+      preferPeer: target,
+      maxAttempts: 1,
+      timeoutMs: Math.max(1, Math.floor(d.left())),
+      signal: d.signal
+    })
+  }
+}

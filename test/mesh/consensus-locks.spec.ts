@@ -1,0 +1,46 @@
+/** Locks of a group: one holder at a time, fencing tokens that rise, and a lock freed after its dead holder's ttl. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createGroup } from './consensus-group.ts'
+import type { TestGroup } from './consensus-group.ts'
+
+describe('group locks', () => {
+  let g: TestGroup
+
+  beforeAll(async () => {
+    g = await createGroup('locks', 3, 3)
+    await g.leader()
+  })
+  afterAll(async () => { await g?.stop() })
+
+  it('a second locker waits until the holder releases, and gets a higher token', async () => {
+    const [a, b] = await Promise.all(g.clients.slice(0, 2).map(async n => n.consensus('locks')))
+    const first = await a.lock('coordinator', { ttlMs: 2_000 })
+    let second: { token: number } | undefined
+    const waiting = b.lock('coordinator', { ttlMs: 2_000 }).then(l => { second = l; return l })
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(second).toBeUndefined()
+    await first.release()
+    const got = await waiting
+    expect(got.token).toBeGreaterThan(first.token)
+    await got.release()
+  })
+
+  it('a lock whose holder stopped is free again after its ttl, with a higher token; never before', async () => {
+    const ttlMs = 1_000
+    const holder = await g.clients[1].consensus('locks')
+    const other = await g.clients[2].consensus('locks')
+    const held = await holder.lock('job-7', { ttlMs })
+    // the holder's keepalives keep it past its ttl while it lives
+    await new Promise(resolve => setTimeout(resolve, ttlMs * 1.5))
+    let taken = false
+    const waiting = other.lock('job-7', { ttlMs }).then(l => { taken = true; return l })
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(taken).toBe(false)
+    const stoppedAt = performance.now()
+    await g.clients[1].stop()
+    const next = await waiting
+    // the holder's last keepalive went out at most a third of the ttl before it stopped
+    expect(performance.now() - stoppedAt).toBeGreaterThan(ttlMs * 2 / 3 - 50)
+    expect(next.token).toBeGreaterThan(held.token)
+  })
+})
