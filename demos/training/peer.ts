@@ -25,13 +25,19 @@ import { roundClient, runRoundTrainer, serveRoundCoordinator } from '../../src/c
 import { loadMnist, shard } from './data.ts'
 import { TRAINING_DEFAULTS } from './hyperparameters.ts'
 import type { RoundCoordinator, RoundRecord } from '../../src/compute/round-coordinator.ts'
-import type { ConsensusGroup } from '../../src/consensus/types.ts'
+import type { ConsensusGroup, KeyValue, Lock } from '../../src/consensus/types.ts'
 
 /** The consensus group of the demo, and the run's name in it. */
 export const TRAINING_GROUP = 'training'
 export const TRAINING_RUN = 'mnist'
-/** The coordinator's lock outlives a dead holder by this much. */
-const COORDINATOR_LOCK_TTL_MS = 3_000
+/**
+ * The coordinator's lock outlives a dead holder by this much: long enough
+ * that its keepalives survive the holder's own rounds of training (which
+ * hold its event loop) on a busy machine.
+ */
+const COORDINATOR_LOCK_TTL_MS = 15_000
+/** How long one attempt to take the coordinator lock waits before asking again. */
+const LOCK_ATTEMPT_MS = 5_000
 
 const { values } = parseArgs({
   options: {
@@ -99,8 +105,17 @@ let coordinator: RoundCoordinator | undefined
 /** Waits for the coordinator lock; holding it, coordinates the run from where the group says it is. */
 async function coordinate (): Promise<void> {
   while (!stopping.signal.aborted) {
-    const lock = await group.lock(`${TRAINING_RUN}/coordinator`, { ttlMs: COORDINATOR_LOCK_TTL_MS, signal: stopping.signal })
-    const committed = await group.get(roundKey(TRAINING_RUN))
+    let lock: Lock
+    let committed: KeyValue | undefined
+    try {
+      // ask again now and then: a wait held by a member that died would never answer
+      lock = await group.lock(`${TRAINING_RUN}/coordinator`, { ttlMs: COORDINATOR_LOCK_TTL_MS, timeoutMs: LOCK_ATTEMPT_MS, signal: stopping.signal })
+      committed = await group.get(roundKey(TRAINING_RUN))
+    } catch (err: any) {
+      if (stopping.signal.aborted) return
+      if (err.name !== 'TimeoutError') say('group', { message: err.message })
+      continue
+    }
     const record = committed?.value as RoundRecord | undefined
     const resumable = record == null || (last != null && last.round === record.round + 1 && last.version === record.version)
     if (!resumable) {
@@ -118,6 +133,7 @@ async function coordinate (): Promise<void> {
       round: record == null ? 0 : record.round + 1,
       version: record?.version ?? 0,
       revision: committed?.revision ?? 0,
+      totals: record?.totals,
       minTrainers: record == null ? Number(values['min-trainers'] ?? 1) : 1,
       outer: settings.outer,
       roundTimeoutMs,
@@ -125,6 +141,8 @@ async function coordinate (): Promise<void> {
       onCommit: commit => { say('commit', commit) }
     })
     const unserve = serveRoundCoordinator(node, TRAINING_RUN, coordinator)
+    // this peer's own trainer may be waiting on the old coordinator: it asks here now
+    client.interrupt()
     say('coordinator', { token: lock.token, round: record == null ? 0 : record.round + 1 })
     // fenced off: stop serving and wait for the lock again; once done, keep
     // serving the final parameters to trainers that ask for them
@@ -144,11 +162,11 @@ async function coordinate (): Promise<void> {
   }
 }
 
+const client = roundClient(node, TRAINING_RUN, () => coordinator?.handlers, { size, timeoutMs: 4 * roundTimeoutMs })
 coordinate().catch((err: Error) => {
   if (!stopping.signal.aborted) say('error', { message: err.message })
 })
 
-const client = roundClient(node, TRAINING_RUN, () => coordinator?.handlers, { size, timeoutMs: 4 * roundTimeoutMs })
 await runRoundTrainer({
   client,
   trainer,

@@ -127,13 +127,15 @@ function joinSome (): void {
   }
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { failed(new Error('interrupted')) })
+let timeout: ReturnType<typeof setTimeout> | undefined
 try {
   for (let i = 0; i < workers; i++) processes.push(startTrainer(i, identities[i], args, onEvent))
   for (let j = 0; j < joiners; j++) standby.push(startTrainer(workers + j, identities[workers + j], args, onEvent, true))
   processes.push(...standby)
   await Promise.all(processes.map(async p => p.up))
   console.log(`${workers} trainers up (${members} host the consensus group); ${rounds} rounds of ${TRAINING_DEFAULTS.innerSteps} inner steps`)
-  const timeout = setTimeout(() => { failed(new Error('the run did not finish')) }, rounds * (roundTimeoutMs + 10_000) + 60_000)
+  timeout = setTimeout(() => { failed(new Error('the run did not finish')) }, rounds * (roundTimeoutMs + 10_000) + 60_000)
   const summary = await done
   clearTimeout(timeout)
   const trainMs = Date.now() - startedAt
@@ -169,6 +171,7 @@ try {
   console.error(err.message)
   process.exitCode = 1
 } finally {
+  clearTimeout(timeout)
   await stopTrainers(processes)
   await hub.stop()
 }

@@ -44,6 +44,8 @@ export interface RoundRecord {
   /** Trainers expected from the next round on */
   trainers: string[]
   samples: number
+  /** The run's totals up to this round, from which a coordinator taking over counts on */
+  totals: RoundTotals
   /** Fencing token of the coordinator that committed it */
   token: number
   coordinator: string
@@ -71,6 +73,8 @@ export interface RoundCoordinatorInit {
   version?: number
   /** The revision of `<run>/round` this coordinator expects (0 for a fresh run) */
   revision?: number
+  /** The run's totals so far (a coordinator taking over) */
+  totals?: RoundTotals
   maxTrainers?: number
   /** Hears each commit once the group has it */
   onCommit?(record: RoundRecord): void
@@ -122,7 +126,7 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
   const trainerOf = new Map<string, string>()
   const peerOf = new Map<string, string>()
   const stepsOf = new Map<string, number>()
-  const totals: RoundTotals = { bytes: 0, steps: 0, samples: 0 }
+  const totals: RoundTotals = { bytes: 0, steps: 0, samples: 0, ...init.totals }
   let revision = init.revision ?? 0
   let started = (init.round ?? 0) > 0
   let stopped = false
@@ -149,6 +153,9 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
   const publish = async (commit: Commit): Promise<void> => {
     const next = commit.round + 1
     const done = next >= init.rounds
+    const steps = commit.included.reduce((n, id) => n + (stepsOf.get(`${commit.round}/${id}`) ?? 0), 0)
+    for (const key of stepsOf.keys()) if (key.startsWith(`${commit.round}/`)) stepsOf.delete(key)
+    const after = { bytes: totals.bytes, steps: totals.steps + steps, samples: totals.samples + commit.samples }
     const record: RoundRecord = {
       round: commit.round,
       version: commit.version,
@@ -157,19 +164,18 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
       dropped: commit.dropped,
       trainers: rounds.state().trainers,
       samples: commit.samples,
+      totals: after,
       token: init.token,
       coordinator: init.peerId
     }
     const params = commit.params.slice()
-    const steps = commit.included.reduce((n, id) => n + (stepsOf.get(`${commit.round}/${id}`) ?? 0), 0)
-    for (const key of stepsOf.keys()) if (key.startsWith(`${commit.round}/`)) stepsOf.delete(key)
     const written = await init.group.cas(roundKey(init.run), revision, record as any)
     if (!written.ok) {
       throw new InvalidArgumentError(`round ${commit.round} not committed: ${roundKey(init.run)} moved on to revision ${written.revision} (another coordinator)`)
     }
     revision = written.revision
-    totals.steps += steps
-    totals.samples += commit.samples
+    totals.steps = after.steps
+    totals.samples = after.samples
     current = { round: next, done, message: encodeParamsMessage({ round: next, version: commit.version, done }, params) }
     log('round %d committed at version %d: %s', commit.round, commit.version, commit.included.join(' '))
     init.onCommit?.(record)

@@ -36,6 +36,16 @@ export interface RoundClient {
   report(bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<ReportAnswer>
 }
 
+/** A client through the mesh, whose calls in flight can be cut short. */
+export interface MeshRoundClient extends RoundClient {
+  /**
+   * Ends the calls in flight over the mesh (they reject with AbortError):
+   * for when this node became the coordinator, which its calls waiting on
+   * the old one would never reach.
+   */
+  interrupt(): void
+}
+
 /**
  * Serves `coordinator` as run `run` on `node`, and takes a trainer out of
  * its round once its peer's connections are gone. Returns a function that
@@ -68,22 +78,28 @@ export function serveRoundCoordinator (node: MeshNode, run: string, coordinator:
  * The client of run `run` on `node`: through the mesh, or straight to
  * `local()` when this node is the coordinator itself.
  */
-export function roundClient (node: MeshNode, run: string, local: () => RoundHandlers | undefined, options: { size: number, timeoutMs?: number }): RoundClient {
+export function roundClient (node: MeshNode, run: string, local: () => RoundHandlers | undefined, options: { size: number, timeoutMs?: number }): MeshRoundClient {
   const services = roundServices(run)
+  let interrupted = new AbortController()
+  const callSignal = (signal?: AbortSignal): AbortSignal => signal == null ? interrupted.signal : AbortSignal.any([signal, interrupted.signal])
   const timeoutMs = options.timeoutMs ?? DEFAULT_ROUND_CALL_TIMEOUT_MS
   const decode = (bytes: unknown): { header: ParamsHeader, params: Float32Array } => decodeParamsMessage(bytes, { expectedValues: options.size })
   return {
     async join (trainer, opts = {}) {
       const input = { trainer }
-      return local()?.join(input, node.peerId) ?? node.request(services.join, input, { timeoutMs, signal: opts.signal })
+      return local()?.join(input, node.peerId) ?? node.request(services.join, input, { timeoutMs, signal: callSignal(opts.signal) })
     },
     async params (round, opts = {}) {
       const here = local()
       const input = { round }
-      return decode(here != null ? await here.params(input, node.peerId, opts.signal) : await node.request(services.params, input, { timeoutMs, signal: opts.signal }))
+      return decode(here != null ? await here.params(input, node.peerId, opts.signal) : await node.request(services.params, input, { timeoutMs, signal: callSignal(opts.signal) }))
     },
     async report (bytes, opts = {}) {
-      return local()?.report(bytes, node.peerId) ?? node.request(services.report, bytes, { timeoutMs, signal: opts.signal, maxAttempts: 1 })
+      return local()?.report(bytes, node.peerId) ?? node.request(services.report, bytes, { timeoutMs, signal: callSignal(opts.signal), maxAttempts: 1 })
+    },
+    interrupt () {
+      interrupted.abort()
+      interrupted = new AbortController()
     }
   }
 }
