@@ -122,7 +122,10 @@ describe.skipIf(unavailable != null)('consensus group: 5 member processes under 
         const log = (line: string): void => { console.log(`  seed ${seed}: ${line}`) }
         log('faults over; stopping the clients')
         for (const c of clients) c.signal('SIGUSR2')
-        await Promise.all(clients.map(async c => { await c.exited }))
+        const codes = await Promise.all(clients.map(async c => c.exited))
+        clients.forEach((c, k) => {
+          if (c.events.find(e => e.ev === 'history') == null) log(`client ${clientNames[k]} exited (${String(codes[k])}) without its history: ${c.stderr().slice(-2000)}`)
+        })
         log(`clients stopped (${clients.map(c => c.events.find(e => e.ev === 'history')?.operations.length ?? 0).join(', ')} operations); final reads`)
         const finalReader = await spawnPeer(CLIENT_SCRIPT, clientArgs(clientNames[CLIENTS], { final: true }), {
           netns: lab.peer(clientNames[CLIENTS]).netns, timeoutMs: START_TIMEOUT_MS

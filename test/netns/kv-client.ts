@@ -116,6 +116,8 @@ if (args.final === true) {
 }
 clearInterval(poll)
 emit({ ev: 'history', operations: history.operations() })
+// process.exit drops what a pipe has not taken yet, and a history is hundreds of KB: wait until it is written
+await new Promise<void>(resolve => { process.stdout.write('', () => { resolve() }) })
 // the history is out: a stop that hangs must not keep the process
 setTimeout(() => process.exit(0), STOP_GRACE_MS).unref()
 await node.stop().catch(() => {})
