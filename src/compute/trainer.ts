@@ -31,8 +31,6 @@ export interface Trainer {
   runRound(global: Float32Array): Contribution
   /** The local parameters after the last round */
   readonly local: Float32Array
-  /** Inner steps each round runs */
-  readonly innerSteps: number
 }
 
 /**
@@ -77,7 +75,6 @@ export function createTrainer (init: TrainerInit): Trainer {
 
   return {
     local,
-    innerSteps,
     runRound (global) {
       if (global.length !== size) {
         throw new InvalidArgumentError(`expected ${size} parameters, got ${global.length}`)
