@@ -92,9 +92,12 @@ describe('npm run bench -- --quick', () => {
         expect(r.dispatch.errors, `${r.peers} peers`).toBe(0)
         expect(r.dispatch.count, `${r.peers} peers`).toBeGreaterThan(0)
         expect(r.cpuPctPerPeer, `${r.peers} peers`).toBeGreaterThan(0)
-        expect(r.bytesPerPeerPerSecond, `${r.peers} peers`).toBeGreaterThan(0)
+        // a small mesh whose tables agree can be silent for a whole quick window
+        expect(r.bytesPerPeerPerSecond, `${r.peers} peers`).toBeGreaterThanOrEqual(0)
       }
     }
+    // the traffic counter counts: some mesh sent something in its window
+    expect([...inProcess, ...multiProcess].some((r: any) => r.bytesPerPeerPerSecond > 0)).toBe(true)
   })
 
   it('sizes the browser bundle with and without meshwork', () => {
