@@ -15,7 +15,7 @@ export const jsonRow = (system: string): string => `${system} json`
 export function unaryParams (quick: boolean): UnaryParams {
   return quick
     ? { warmup: 50, count: 200, maxDurationMs: 5_000, inFlight: IN_FLIGHT, throughputMs: 300, maxCalls: 5_000 }
-    : { warmup: 500, count: 5_000, maxDurationMs: 20_000, inFlight: IN_FLIGHT, throughputMs: 3_000, maxCalls: 200_000 }
+    : { warmup: 5_000, count: 5_000, maxDurationMs: 20_000, inFlight: IN_FLIGHT, throughputMs: 3_000, maxCalls: 200_000 }
 }
 
 export async function unaryCase (ctx: BenchContext, systems = UNARY_SYSTEMS): Promise<Record<string, any>> {

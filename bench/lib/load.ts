@@ -8,6 +8,7 @@ import { summarize } from './stats.ts'
 import type { LatencySummary } from './stats.ts'
 
 export interface LatencyOptions {
+  /** Calls before the timed ones (bounded by `maxDurationMs` too) */
   warmup: number
   count: number
   /** Stops early after this long, whatever the count */
@@ -32,7 +33,8 @@ export interface ThroughputResult {
 /** Runs `call` one at a time and summarises how long each took. */
 export async function measureLatency (call: () => Promise<unknown>, options: LatencyOptions): Promise<LatencySummary & { errors: number }> {
   let errors = 0
-  for (let i = 0; i < options.warmup; i++) {
+  const warmupEnd = performance.now() + options.maxDurationMs
+  for (let i = 0; i < options.warmup && performance.now() < warmupEnd; i++) {
     await call()
   }
   const samples: number[] = []
