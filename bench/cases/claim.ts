@@ -23,7 +23,7 @@ export async function claimCase (ctx: BenchContext): Promise<Record<string, any>
     await Promise.all(workers.map(async w => w.ready))
     const params = ctx.quick
       ? { warmup: 5, count: 30, tokens: 8, workers: CLAIM_WORKERS }
-      : { warmup: 50, count: 500, tokens: 8, workers: CLAIM_WORKERS }
+      : { warmup: 500, count: 500, tokens: 8, workers: CLAIM_WORKERS }
     const client = spawnChild('claim requester', benchFile('roles/mesh-client.ts'), ['claim', relay.addr, JSON.stringify(params)])
     try {
       const { type: _t, ...result } = await client.result

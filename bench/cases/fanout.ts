@@ -12,7 +12,7 @@ export const FANOUT_WORKERS = 10
 export function fanoutParams (quick: boolean): FanoutParams {
   return quick
     ? { warmup: 10, count: 50, workers: FANOUT_WORKERS, maxDurationMs: 5_000 }
-    : { warmup: 100, count: 1_000, workers: FANOUT_WORKERS, maxDurationMs: 20_000 }
+    : { warmup: 1_000, count: 1_000, workers: FANOUT_WORKERS, maxDurationMs: 20_000 }
 }
 
 export async function fanoutCase (ctx: BenchContext, systems = FANOUT_SYSTEMS): Promise<Record<string, any>> {
