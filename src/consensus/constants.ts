@@ -52,6 +52,11 @@ export const DEFAULT_LOCK_TTL_MS = 10_000
 export const KEEPALIVES_PER_TTL = 3
 /** How long a member holds a lock waiter before telling it to look again. */
 export const LOCK_WAIT_MS = 1_000
+/**
+ * How long a client gives one ask of a lock wait (the member answers within
+ * LOCK_WAIT_MS) before it asks again, elsewhere if that member is gone.
+ */
+export const LOCK_WAIT_CALL_MS = 3 * LOCK_WAIT_MS
 
 /** A watch stream with nothing to deliver reports the revision this often, so a silent member is noticed. */
 export const WATCH_PROGRESS_MS = 1_000
