@@ -2,7 +2,8 @@
  * Case: consensus. A 3-member meshwork group (`meshwork worker --group`
  * processes) side by side with a 3-member etcd cluster (Debian's
  * etcd-server), both on loopback with data dirs on disk, driven by one
- * client process each: write throughput with 1 and 64 concurrent callers,
+ * client process each, whose callers share one client (an `Etcd3`, a group
+ * handle): write throughput with 1 and 64 concurrent callers,
  * p50/p99 write latency, linearizable read throughput at 64 callers, and
  * failover: the leader SIGKILLed while puts stream, timed until a put called
  * after the kill is acknowledged (the member is then restarted from its data

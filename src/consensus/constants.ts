@@ -33,8 +33,14 @@ export const DEFAULT_CALL_TIMEOUT_MS = 10_000
 export const MEMBER_LIST_TTL_MS = 250
 /** Pause before asking again while no leader is known. */
 export const NO_LEADER_RETRY_MS = 50
-/** Writes one group handle has in flight at most; more wait their turn. */
-export const MAX_WRITES_IN_FLIGHT = 32
+/**
+ * Writes in flight at most under one client id of a group handle: fewer
+ * than the results the group keeps per client for dedup, so it never
+ * forgets one still in flight.
+ */
+export const MAX_WRITES_IN_FLIGHT_PER_CLIENT_ID = 32
+/** Client ids one group handle writes under at most, each with its own seq; past them all, writes wait their turn. */
+export const MAX_CLIENT_IDS_PER_HANDLE = 16
 /** Calls of one group handle waiting for a slot at most; more reject with RateLimitedError. */
 export const MAX_WRITES_QUEUED = 4096
 /** How long a proposer waits, after its member lost the lead, to learn whether its entry committed. */
@@ -46,6 +52,11 @@ export const DEFAULT_LOCK_TTL_MS = 10_000
 export const KEEPALIVES_PER_TTL = 3
 /** How long a member holds a lock waiter before telling it to look again. */
 export const LOCK_WAIT_MS = 1_000
+/**
+ * How long a client gives one ask of a lock wait (the member answers within
+ * LOCK_WAIT_MS) before it asks again, elsewhere if that member is gone.
+ */
+export const LOCK_WAIT_CALL_MS = 3 * LOCK_WAIT_MS
 
 /** A watch stream with nothing to deliver reports the revision this often, so a silent member is noticed. */
 export const WATCH_PROGRESS_MS = 1_000

@@ -62,6 +62,10 @@ export class ConsensusHub {
     if (members !== undefined && (!Array.isArray(members) || members.some(m => typeof m !== 'string' || m.length === 0))) {
       throw new InvalidArgumentError('members is a list of peer ids')
     }
+    for (const field of ['snapshotEntries', 'historyChanges'] as const) {
+      const n = init[field]
+      if (n !== undefined && (!Number.isSafeInteger(n) || n < 1)) throw new InvalidArgumentError(`${field} is a positive integer`)
+    }
     const asMember = members?.includes(this.init.node.peerId) === true
     const existing = this.groups.get(name)
     if (existing != null) {
@@ -93,7 +97,8 @@ export class ConsensusHub {
       log: this.init.log,
       tickMs: init.tickMs,
       electionTicks: init.electionTicks,
-      snapshotEntries: init.snapshotEntries
+      snapshotEntries: init.snapshotEntries,
+      historyChanges: init.historyChanges
     })
     const service = memberService(open.member, async (leader, req, signal) => this.forward(name, leader, req, signal))
     open.service = service

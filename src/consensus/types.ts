@@ -57,6 +57,14 @@ export interface ConsensusGroupInit extends CallOptions {
    * @default 10000
    */
   snapshotEntries?: number
+  /**
+   * Changes the watch history keeps (it travels in snapshots, so compacting
+   * the log loses none of it); a watch from an older revision fails with
+   * `CompactedError`. Give every member the same.
+   *
+   * @default 10000
+   */
+  historyChanges?: number
 }
 
 /** A key as the group holds it. */

@@ -3,8 +3,10 @@
  * the scenario tests: messages travel as structured clones, may be dropped,
  * duplicated and reordered; partitions cut links; a crash loses the ready not
  * yet persisted (and its unsent messages) and the state machine; a restart
- * loads only what reached the simulated disk. Every apply and every step is
- * checked by `Invariants`.
+ * loads only what reached the simulated disk. As the member runner does, a
+ * ready's early messages go out when it is taken, and its committed entries
+ * are applied (and acknowledged) then, before its update is durable. Every
+ * apply and every step is checked by `Invariants`.
  */
 import { createRaftCore } from '../../src/consensus/raft/index.ts'
 import type { Message, RaftCore, RaftCoreInit, Ready } from '../../src/consensus/raft/index.ts'
@@ -207,23 +209,32 @@ export class Cluster {
   takeReady (id: string): boolean {
     const node = this.node(id)
     if (node.core === undefined || node.pending !== undefined || !node.core.hasReady()) return false
-    node.pending = node.core.ready()
-    this.check.onReady(this, node, node.pending)
+    const rd = node.core.ready()
+    node.pending = rd
+    this.check.onReady(this, node, rd)
+    for (const msg of rd.earlyMessages) this.inflight.push({ msg: structuredClone(msg) })
+    if (rd.snapshot === undefined) this.applyReady(node, rd)
     return true
   }
 
-  /** The pending ready becomes durable: persist, send, apply, advance */
+  private applyReady (node: SimNode, rd: Ready): void {
+    for (const e of rd.committedEntries) this.apply(node, e)
+    for (const rs of rd.readStates) {
+      this.check.onReadState(node, rs, node.sm.index)
+      this.served++
+    }
+  }
+
+  /** The pending ready becomes durable: persist, send the messages that waited for it, restore a snapshot, advance */
   persist (id: string): boolean {
     const node = this.node(id)
     const rd = node.pending
     if (node.core === undefined || rd === undefined) return false
     node.disk.save({ snapshot: rd.snapshot, replacesLog: rd.snapshot !== undefined, entries: rd.entries, hardState: rd.hardState })
     for (const msg of rd.messages) this.inflight.push({ msg: structuredClone(msg) })
-    if (rd.snapshot !== undefined) node.sm = this.restoreSm(node, rd.snapshot)
-    for (const e of rd.committedEntries) this.apply(node, e)
-    for (const rs of rd.readStates) {
-      this.check.onReadState(node, rs, node.sm.index)
-      this.served++
+    if (rd.snapshot !== undefined) {
+      node.sm = this.restoreSm(node, rd.snapshot)
+      this.applyReady(node, rd)
     }
     node.pending = undefined
     node.core.advance()
@@ -252,7 +263,8 @@ export class Cluster {
     const core = node.core
     if (core === undefined) return
     const { applied, firstIndex } = core.status()
-    if (applied < firstIndex) return
+    // a taken ready's entries are applied here before the core counts them (at advance)
+    if (applied < firstIndex || node.sm.index !== applied) return
     const snapshot = core.compact(applied, encoder.encode(JSON.stringify(node.sm)))
     node.disk.save({ snapshot })
     this.check.afterStep(this, node)

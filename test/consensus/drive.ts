@@ -11,7 +11,7 @@ export function drain (core: RaftCore): { messages: Message[], readStates: ReadS
   const out = { messages: [] as Message[], readStates: [] as ReadState[], committed: [] as Entry[] }
   while (core.hasReady()) {
     const rd = core.ready()
-    out.messages.push(...rd.messages)
+    out.messages.push(...rd.earlyMessages, ...rd.messages)
     out.readStates.push(...rd.readStates)
     out.committed.push(...rd.committedEntries)
     core.advance()

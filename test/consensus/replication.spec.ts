@@ -23,6 +23,27 @@ describe('raft replication', () => {
     expect(c.acked).toBe(20)
   })
 
+  it('a leader sends its entries while it writes them, and counts itself toward commit only once they are durable', () => {
+    const c = new Cluster({ members: ['a', 'b', 'c'], seed: 13 })
+    const leader = c.electLeader()
+    const [follower, down] = ['a', 'b', 'c'].filter(id => id !== leader)
+    c.crash(down)
+    c.propose(leader)
+    const { lastIndex, commit } = c.core(leader).status()
+    c.takeReady(leader)
+    // the ready is taken, not yet durable: its append is out already
+    expect(c.inflight.map(f => f.msg).filter(m => m.type === 'append' && m.to === follower && m.entries.length > 0)).toHaveLength(1)
+    for (let round = 0; round < 3; round++) {
+      while (c.inflight.length > 0) c.deliver(0)
+      if (c.takeReady(follower)) c.persist(follower)
+    }
+    // the follower holds the entry; with the leader's own write pending, that is one of three
+    expect(c.core(follower).status().lastIndex).toBe(lastIndex)
+    expect(c.core(leader).status().commit).toBe(commit)
+    c.persist(leader)
+    expect(c.core(leader).status().commit).toBe(lastIndex)
+  })
+
   it('a follower that missed entries under message loss catches up', () => {
     const c = new Cluster({ members: ['a', 'b', 'c', 'd', 'e'], seed: 12 })
     const leader = c.electLeader()

@@ -44,4 +44,23 @@ describe('group locks', () => {
     expect(performance.now() - stoppedAt).toBeGreaterThan(ttlMs * 2 / 3 - 50)
     expect(next.token).toBeGreaterThan(held.token)
   })
+
+  it('a wait for a held lock ends at its timeoutMs with TimeoutError, though the leader it asked stops meanwhile', async () => {
+    const timeoutMs = 3_000
+    // the previous case stopped the second client
+    const holder = await g.clients[0].consensus('locks')
+    const waiter = await g.clients[2].consensus('locks')
+    const held = await holder.lock('held-on', { ttlMs: 60_000 })
+    const started = performance.now()
+    const waiting = waiter.lock('held-on', { ttlMs: 2_000, timeoutMs }).then(() => undefined, (err: Error) => err)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const { index } = await g.leader()
+    await g.members[index].stop()
+    const err = await waiting
+    expect(err?.name).toBe('TimeoutError')
+    // loose: the deadline holds, whatever the wait was doing when it passed
+    expect(performance.now() - started).toBeLessThan(timeoutMs + 5_000)
+    await held.release().catch(() => {})
+  })
 })
+

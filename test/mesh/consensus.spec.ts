@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { libp2pOptions } from '../../node/libp2p-options.ts'
 import { assembleMesh } from '../../src/platform.ts'
 import { eventually } from '../helpers/mesh.ts'
-import { createGroup } from './consensus-group.ts'
+import { createGroup, until } from './consensus-group.ts'
 import type { WatchChange } from '../../src/consensus/types.ts'
 import type { TestGroup } from './consensus-group.ts'
 
@@ -88,6 +88,52 @@ describe('watches', () => {
     expect(revisions.slice(2)).toEqual(writes)
   })
 
+})
+
+describe('a watch from a revision the group no longer keeps', () => {
+  /** Entries a member keeps before it compacts its log, and changes its watch history keeps */
+  const SNAPSHOT_ENTRIES = 10
+  const HISTORY_CHANGES = 20
+  const WRITES = 50
+  let g: TestGroup
+
+  beforeAll(async () => { g = await createGroup('compacted', 3, 1, { snapshotEntries: SNAPSHOT_ENTRIES, historyChanges: HISTORY_CHANGES }) })
+  afterAll(async () => { await g?.stop() })
+
+  it('fails with CompactedError naming the oldest revision kept; from that one on, every change comes', async () => {
+    const client = await g.clients[0].consensus('compacted')
+    const revisions: number[] = []
+    for (let i = 0; i < WRITES; i++) revisions.push((await client.put(`k/${i % 3}`, i)).revision)
+    // every member applied every write, so each keeps the same history
+    await until(async () => {
+      const statuses = await Promise.all(g.groups.map(async m => m.status()))
+      const committed = Math.max(...statuses.map(s => s.commitIndex))
+      return statuses.every(s => s.appliedIndex >= committed) ? true : undefined
+    }, 10_000, 'every member applied')
+    const errors: Error[] = []
+    const early: WatchChange[] = []
+    client.watch('k/', change => { early.push(change) }, { fromRevision: revisions[0], onError: err => { errors.push(err) } })
+    await eventually(() => errors.length > 0, 10_000, 'the watch\'s error')
+    const err = errors[0] as Error & { oldestRevision?: number }
+    expect(err.name).toBe('CompactedError')
+    expect(early).toEqual([])
+    // the history holds about the last HISTORY_CHANGES writes, though the log was compacted past them
+    const oldest = err.oldestRevision as number
+    expect(oldest).toBeGreaterThan(revisions[0])
+    expect(oldest).toBeLessThanOrEqual(revisions[WRITES - HISTORY_CHANGES])
+    const kept = revisions.filter(r => r >= oldest)
+    const seen: WatchChange[] = []
+    const off = client.watch('k/', change => { seen.push(change) }, { fromRevision: oldest, onError: e => { errors.push(e) } })
+    await eventually(() => seen.length === kept.length, 10_000, 'the changes kept')
+    off()
+    expect(seen.map(c => c.revision)).toEqual(kept)
+    expect(errors).toHaveLength(1)
+  })
+
+  it('refuses a history or snapshot bound that is not a positive integer', async () => {
+    const err = await g.clients[0].consensus('other', { members: [g.clients[0].peerId], historyChanges: 0 }).catch(e => e)
+    expect(err.name).toBe('InvalidArgumentError')
+  })
 })
 
 describe('a platform without raft storage (a browser tab)', () => {

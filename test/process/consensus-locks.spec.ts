@@ -7,15 +7,21 @@
  * - contenders' holds never overlap, and tokens strictly rise;
  * - a holder SIGKILLed while holding frees the lock after its ttl;
  * - a holder SIGSTOPped past its ttl loses the lock to another, and the
- *   resource refuses it when it resumes: its token is older.
+ *   resource refuses it when it resumes: its token is older;
+ * - a waiter whose member (the leader) is SIGKILLed while it waits goes on
+ *   waiting through the next leader and gets the lock once it is free (its
+ *   holder SIGKILLed too, after its ttl).
  */
+import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { killAll, spawnPeer, waitForEvent } from '../chaos/proc.ts'
+import { BIN } from '../helpers/cli.ts'
 import { loopbackMembers, startMembers } from '../helpers/group-members.ts'
 import type { Server } from 'node:http'
 import type { PeerProcess } from '../chaos/proc.ts'
@@ -28,6 +34,13 @@ const FREE_SLACK_MS = 5_000
 const WAIT_MS = 30_000
 /** A holder process is up once it joined: seconds, more on a busy machine */
 const START_TIMEOUT_MS = 90_000
+
+/** Time for the waiter's lock call to be refused and its wait to begin */
+const WAIT_BEGINS_MS = 1_500
+/** `meshwork kv status` starts a peer and joins first: seconds on a busy machine */
+const STATUS_TIMEOUT_MS = 30_000
+
+const run = promisify(execFile)
 
 interface Hold { holder: string, token: number, beginAt: number, endAt?: number }
 
@@ -78,7 +91,7 @@ describe('consensus locks across processes', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'meshwork-locks-'))
-    for (const lock of ['one', 'two', 'three']) resources.set(lock, fencedResource())
+    for (const lock of ['one', 'two', 'three', 'four']) resources.set(lock, fencedResource())
     group = await startMembers({ group: 'locks', dir, members: await loopbackMembers(3) })
   }, 90_000)
 
@@ -89,11 +102,18 @@ describe('consensus locks across processes', () => {
     if (dir != null) rmSync(dir, { recursive: true, force: true })
   })
 
-  const holder = async (name: string, lock: string, rounds: number, holdMs: number): Promise<PeerProcess> => {
+  const holder = async (name: string, lock: string, rounds: number, holdMs: number, bootstrap = group.addrs): Promise<PeerProcess> => {
     const url = await resources.get(lock)!.url
-    const p = await spawnPeer(HOLDER, { bootstrap: group.addrs, group: 'locks', lock, name, rounds, holdMs, ttlMs: TTL_MS, waitMs: WAIT_MS, resource: url }, { timeoutMs: START_TIMEOUT_MS })
+    const p = await spawnPeer(HOLDER, { bootstrap, group: 'locks', lock, name, rounds, holdMs, ttlMs: TTL_MS, waitMs: WAIT_MS, resource: url }, { timeoutMs: START_TIMEOUT_MS })
     holders.push(p)
     return p
+  }
+
+  /** Index of the member the live members name as leader. */
+  const leaderIndex = async (): Promise<number> => {
+    const live = group.members.filter(m => m.alive).flatMap(m => ['--bootstrap', m.addr])
+    const { stdout } = await run(process.execPath, [BIN, 'kv', ...live, '--group', 'locks', 'status', '--json', '--timeout', String(STATUS_TIMEOUT_MS)], { timeout: STATUS_TIMEOUT_MS * 2 })
+    return group.ids.indexOf(JSON.parse(stdout).leader)
   }
 
   /** Resolves once the resource of `lock` recorded a hold by `name`. */
@@ -152,5 +172,27 @@ describe('consensus locks across processes', () => {
     // the paused holder's hold was still open when the other began: fencing cut it off
     expect(resource.overlaps).toEqual([{ holder: 'other', open: 'paused' }])
     await Promise.all([paused.exited, other.exited])
+  }, 300_000)
+
+  it('a waiter whose member is SIGKILLed while it waits gets the lock through the next leader', async () => {
+    // a client asks the leader it knows: the member serving the wait
+    const victim = group.members[await leaderIndex()]
+    const keeper = await holder('keeper', 'four', 1, 600_000)
+    const kept = await waitForEvent(keeper, e => e.ev === 'granted', WAIT_MS, 'the keeper\'s grant')
+    // it knows the group only through that member
+    const waiter = await holder('waiter', 'four', 1, 100, [victim.addr])
+    await waitForEvent(waiter, e => e.ev === 'asking', WAIT_MS, 'the waiter\'s lock call')
+    await new Promise(resolve => setTimeout(resolve, WAIT_BEGINS_MS))
+    expect(waiter.events.filter(e => e.ev !== 'asking')).toEqual([])
+    victim.signal('SIGKILL')
+    await new Promise(resolve => setTimeout(resolve, WAIT_BEGINS_MS))
+    // the keeper dies too: its lock is free after its ttl, and the waiter, waiting on, gets it
+    keeper.signal('SIGKILL')
+    const outcome = await waitForEvent(waiter, e => e.ev === 'granted' || e.ev === 'error', WAIT_MS + TTL_MS, 'the waiter\'s grant')
+    expect(outcome).toMatchObject({ ev: 'granted' })
+    expect(outcome.token).toBeGreaterThan(kept.token)
+    await waiter.exited
+    await victim.exited()
+    await victim.start()
   }, 300_000)
 })

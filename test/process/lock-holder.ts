@@ -2,7 +2,8 @@
  * A lock holder of a consensus group for the lock process test: `rounds`
  * times, takes the lock, tells the fenced resource it begins (with the
  * lock's token), holds it `holdMs`, tells the resource it ends, and
- * releases it. Prints `peer <id>`, then `{ ev: 'granted', token }`,
+ * releases it. Prints `peer <id>`, then `{ ev: 'asking' }` as it calls
+ * `lock`, `{ ev: 'granted', token }`,
  * `{ ev: 'released' }` and `{ ev: 'error', name }` lines.
  */
 import { createMeshNode } from '../../node/index.ts'
@@ -21,6 +22,7 @@ const group = await node.consensus(args.group)
 console.log(`peer ${node.peerId}`)
 for (let round = 0; round < (args.rounds as number); round++) {
   try {
+    emit({ ev: 'asking', at: wallMs() })
     const lock = await group.lock(args.lock, { ttlMs: args.ttlMs, timeoutMs: args.waitMs })
     emit({ ev: 'granted', token: lock.token, at: wallMs() })
     const began = await tell('begin', lock.token)

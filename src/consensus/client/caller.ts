@@ -104,14 +104,17 @@ export class Caller {
       try {
         answer = await this.send(target, via === undefined ? req : { ...req, forward: true }, d)
       } catch (err: any) {
+        // a member that failed to answer is not asked first again
+        this.forget()
+        if (this.leader === target) this.leader = undefined
+        if (via === target) via = undefined
         if (err.name === 'NoWorkersError' && !d.signal.aborted) {
-          // nobody was asked: no member is known yet
+          // no member could be asked (none known yet, or the one asked is gone); a write asked again
+          // carries the same client and seq, so the group applies it at most once
           await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
           continue
         }
-        this.forget()
         if (write) throw new OutcomeUnknownError(`the write was sent to ${target} and no answer came: ${err.message}`, { cause: err, peerId: target })
-        if (this.leader === target) this.leader = undefined
         lastRefusal = d.signal.aborted ? d.error() : err
         await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
         continue

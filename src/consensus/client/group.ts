@@ -1,15 +1,17 @@
 /**
  * A group handle: the `ConsensusGroup` a peer gets from
  * `node.consensus(name)`, member or client alike. Every call goes through
- * the caller (caller.ts) to the group's leader. Writes carry this handle's
- * client id (its peer id and a random suffix, so a restart is a new client)
- * and a rising seq, which the group uses to apply each at most once; at
- * most MAX_WRITES_IN_FLIGHT are in flight, so that dedup never forgets one
- * still in flight.
+ * the caller (caller.ts) to the group's leader. Writes carry a client id
+ * of this handle (its peer id and a random suffix, so a restart is a new
+ * client) and a rising seq of that id, which the group uses to apply each
+ * at most once. At most MAX_WRITES_IN_FLIGHT_PER_CLIENT_ID are in flight
+ * under one id, so that dedup never forgets one still in flight; a handle
+ * with more writes in flight takes another id, up to
+ * MAX_CLIENT_IDS_PER_HANDLE, and past that queues them.
  */
 import { InvalidArgumentError, RateLimitedError } from '../../errors.ts'
 import { encodeValue } from '../kv/index.ts'
-import { MAX_WRITES_IN_FLIGHT, MAX_WRITES_QUEUED } from '../constants.ts'
+import { MAX_CLIENT_IDS_PER_HANDLE, MAX_WRITES_IN_FLIGHT_PER_CLIENT_ID, MAX_WRITES_QUEUED } from '../constants.ts'
 import { Caller } from './caller.ts'
 import { Locker } from './locks.ts'
 import { runWatch } from './watch.ts'
@@ -36,15 +38,22 @@ const checkKey = (key: unknown, what = 'key'): void => {
   if (typeof key !== 'string' || key.length === 0) throw new InvalidArgumentError(`a ${what} is a non-empty string`)
 }
 
+/** A client id of a handle: its own seq and writes in flight. */
+interface ClientId {
+  id: string
+  seq: number
+  inFlight: number
+}
+
 class Handle implements GroupHandle {
   readonly name: string
   private readonly init: GroupHandleInit
   private readonly caller: Caller
   private readonly locker: Locker
   private readonly client: string
-  private seq = 0
-  private inFlight = 0
-  private readonly waiting: Array<() => void> = []
+  private readonly ids: ClientId[] = []
+  /** Writes waiting for a slot, each handed one as a write ends */
+  private readonly waiting: Array<(id: ClientId) => void> = []
   private readonly watches = new Set<() => void>()
 
   constructor (init: GroupHandleInit) {
@@ -56,17 +65,30 @@ class Handle implements GroupHandle {
     this.locker = new Locker({ caller: this.caller, write: async (req, options) => this.write(req, options) })
   }
 
-  private async write (req: Stamped<WriteRequest>, options?: CallOptions): Promise<any> {
-    if (this.inFlight >= MAX_WRITES_IN_FLIGHT) {
-      if (this.waiting.length >= MAX_WRITES_QUEUED) throw new RateLimitedError('too many writes queued on this group handle')
-      await new Promise<void>(resolve => { this.waiting.push(resolve) })
+  /** A slot to write under: a client id with room, a new one, or, past them all, the next that ends. */
+  private async slot (): Promise<ClientId> {
+    let id = this.ids.find(c => c.inFlight < MAX_WRITES_IN_FLIGHT_PER_CLIENT_ID)
+    if (id == null && this.ids.length < MAX_CLIENT_IDS_PER_HANDLE) {
+      id = { id: this.ids.length === 0 ? this.client : `${this.client}.${this.ids.length}`, seq: 0, inFlight: 0 }
+      this.ids.push(id)
     }
-    this.inFlight++
+    if (id != null) {
+      id.inFlight++
+      return id
+    }
+    if (this.waiting.length >= MAX_WRITES_QUEUED) throw new RateLimitedError('too many writes queued on this group handle')
+    return new Promise(resolve => { this.waiting.push(resolve) })
+  }
+
+  private async write (req: Stamped<WriteRequest>, options?: CallOptions): Promise<any> {
+    const id = await this.slot()
     try {
-      return await this.caller.call({ ...req, client: this.client, seq: ++this.seq } as WriteRequest, options)
+      return await this.caller.call({ ...req, client: id.id, seq: ++id.seq } as WriteRequest, options)
     } finally {
-      this.inFlight--
-      this.waiting.shift()?.()
+      // the slot passes to the next waiting write as it is
+      const next = this.waiting.shift()
+      if (next != null) next(id)
+      else id.inFlight--
     }
   }
 

@@ -8,13 +8,17 @@
  * the next lock opens a new session.
  */
 import { NotStartedError, SessionExpiredError } from '../../errors.ts'
-import { DEFAULT_LOCK_TTL_MS, KEEPALIVES_PER_TTL } from '../constants.ts'
+import { sleep } from '../../util/sleep.ts'
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_LOCK_TTL_MS, KEEPALIVES_PER_TTL, LOCK_WAIT_CALL_MS, NO_LEADER_RETRY_MS } from '../constants.ts'
 import { deadline } from './caller.ts'
 import type { Caller } from './caller.ts'
 import type { Lock, LockOptions } from '../types.ts'
 import type { WriteRequest } from './protocol.ts'
 
 type Stamped<T> = T extends any ? Omit<T, 'client' | 'seq'> : never
+
+/** Errors of one ask after which a lock call asks again while its deadline lasts: nothing was granted that it cannot find again */
+const ASK_AGAIN = new Set(['OutcomeUnknownError', 'NoLeaderError', 'TimeoutError'])
 
 export interface LockerInit {
   caller: Caller
@@ -62,22 +66,27 @@ export class Locker {
     for (;;) {
       if (d.signal.aborted) throw d.error()
       if (this.closed) throw new NotStartedError('the group handle is closed')
-      const session = await this.ensureSession(ttlMs, d.signal)
-      this.keepAlive(ttlMs)
+      let session: number | undefined
       let r: { granted: boolean, token: number, revision: number, holder?: number }
       try {
-        r = await this.init.write({ op: 'lock', session, key: name, ttlMs }, { signal: d.signal, timeoutMs: d.left() })
+        session = await this.ensureSession(ttlMs, d.signal)
+        this.keepAlive(ttlMs)
+        // each ask is bounded on its own, so that a member that died under it cannot hold the wait
+        r = await this.init.write({ op: 'lock', session, key: name, ttlMs }, { signal: d.signal, timeoutMs: Math.min(d.left(), DEFAULT_CALL_TIMEOUT_MS) })
       } catch (err: any) {
+        if (d.signal.aborted) throw d.error()
         if (err.name === 'SessionExpiredError') {
           if (this.session != null && await this.session.catch(() => -1) === session) this.session = undefined
           continue
         }
-        // asking again is safe: a lock this session already holds answers with its grant
-        if (err.name === 'OutcomeUnknownError' && !d.signal.aborted) continue
-        throw err
+        // asking again is safe: a lock this session already holds answers with its grant (a
+        // session opened without an answer lapses after its ttl)
+        if (!ASK_AGAIN.has(err.name)) throw err
+        await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
+        continue
       }
       if (r.granted || r.holder === session) return this.held(name, session, r.token)
-      await this.init.caller.call({ op: 'lock-wait', key: name, revision: r.revision }, { signal: d.signal, timeoutMs: d.left() }).catch((err: Error) => {
+      await this.init.caller.call({ op: 'lock-wait', key: name, revision: r.revision }, { signal: d.signal, timeoutMs: Math.min(d.left(), LOCK_WAIT_CALL_MS) }).catch((err: Error) => {
         if (d.signal.aborted) throw d.error()
         return err
       })

@@ -1,12 +1,15 @@
 /**
  * A member of a consensus group: drives a Raft core on the mesh. A timer
  * ticks it; received messages step it; whenever it has a `ready()`, the
- * runner persists its snapshot, entries and hard state and waits until they
- * are durable, only then sends its messages, restores or applies to the
- * key-value state machine, settles the proposals and reads that waited, and
- * advances. Past a bound of applied entries it snapshots the state machine
- * and compacts the log. The leader stamps each command with its term and
- * monotonic clock, and proposes a `tick` when a lease may have lapsed.
+ * runner sends a leader's appends and heartbeats at once, applies the
+ * committed entries to the key-value state machine (they are durable here
+ * already) and settles the proposals and reads that waited, while it
+ * persists the snapshot, entries and hard state; once they are durable it
+ * sends the other messages (answers that depend on them), restores a
+ * snapshot, and advances. Past a bound of applied entries it snapshots the
+ * state machine and compacts the log. The leader stamps each command with
+ * its term and monotonic clock, and proposes a `tick` when a lease may have
+ * lapsed.
  *
  * A storage failure stops the member for good: no more ticks, votes or
  * acknowledgements; calls reject with the `StorageError` until it restarts.
@@ -42,6 +45,8 @@ export interface MemberInit {
   electionTicks?: number
   heartbeatTicks?: number
   snapshotEntries?: number
+  /** Changes the state machine's watch history keeps */
+  historyChanges?: number
 }
 
 export interface Member {
@@ -69,7 +74,7 @@ const STOP_WAIT_MS = 2_000
 
 class Runner implements Member {
   readonly id: string
-  readonly kv: KvStateMachine = kvStateMachine()
+  readonly kv: KvStateMachine
   failure?: StorageError
   private readonly init: MemberInit
   private readonly core: RaftCore
@@ -89,6 +94,7 @@ class Runner implements Member {
   constructor (init: MemberInit, core: RaftCore) {
     this.init = init
     this.id = init.id
+    this.kv = kvStateMachine({ historyChanges: init.historyChanges })
     this.core = core
     this.founders = new Set(init.members)
     this.members = new Set(core.status().members)
@@ -203,6 +209,9 @@ class Runner implements Member {
   }
 
   private async handle (rd: Ready): Promise<void> {
+    if (rd.earlyMessages.length > 0) this.init.send(rd.earlyMessages)
+    // committed entries handed out are durable here already: they apply while this ready's update is written
+    if (rd.snapshot == null) this.apply(rd)
     if (rd.snapshot != null || rd.entries.length > 0 || rd.hardState != null) {
       try {
         await this.init.storage.save({ snapshot: rd.snapshot, replacesLog: rd.snapshot != null, entries: rd.entries, hardState: rd.hardState })
@@ -216,11 +225,8 @@ class Runner implements Member {
       this.init.log('group %s: restoring a snapshot at %d', this.init.group, rd.snapshot.index)
       this.kv.restore(rd.snapshot)
       this.proposals.skipped(rd.snapshot.index)
+      this.apply(rd)
     }
-    for (const entry of rd.committedEntries) {
-      this.proposals.applied(entry, this.kv.apply(entry))
-    }
-    this.reads.confirmed(rd.readStates, this.kv.appliedIndex())
     if (rd.softState != null) this.roleChanged(rd.softState.role === 'leader')
     this.core.advance()
     this.members = new Set(this.core.status().members)
@@ -228,6 +234,14 @@ class Runner implements Member {
       for (const fn of this.listeners) fn()
       await this.maybeCompact()
     }
+  }
+
+  /** Applies a ready's committed entries, settling their proposers, and serves the reads they allow. */
+  private apply (rd: Ready): void {
+    for (const entry of rd.committedEntries) {
+      this.proposals.applied(entry, this.kv.apply(entry))
+    }
+    this.reads.confirmed(rd.readStates, this.kv.appliedIndex())
   }
 
   private roleChanged (leader: boolean): void {

@@ -90,11 +90,13 @@ export interface ReadState {
 }
 
 /**
- * One batch of work for the runner, in this order: persist `snapshot`,
- * `entries` and `hardState` (a `StorageUpdate`) and wait until durable; only
- * then send `messages`; restore the state machine from `snapshot` if present;
- * apply `committedEntries`; serve `readStates` once applied; then call
- * `advance()`.
+ * One batch of work for the runner: send `earlyMessages` at once; persist
+ * `snapshot`, `entries` and `hardState` (a `StorageUpdate`) and wait until
+ * durable; only then send `messages`; restore the state machine from
+ * `snapshot` if present; apply `committedEntries` (these are durable here
+ * already and committed on a quorum, so, without a snapshot, they may be
+ * applied while the update is being persisted); serve `readStates` once
+ * applied; then call `advance()`.
  */
 export interface Ready {
   softState?: SoftState
@@ -102,7 +104,15 @@ export interface Ready {
   /** A snapshot from the leader: it replaces the whole log (`StorageUpdate.replacesLog`) and the state machine */
   snapshot?: Snapshot
   entries: Entry[]
+  /** Messages that may go only once the update is durable */
   messages: Message[]
+  /**
+   * A leader's appends, heartbeats and snapshots in a term already durable:
+   * they may go before its own write of the entries they carry, in
+   * parallel with it (the leader counts itself toward commit only once its
+   * write is done, Raft thesis §10.2.1)
+   */
+  earlyMessages: Message[]
   committedEntries: Entry[]
   readStates: ReadState[]
 }

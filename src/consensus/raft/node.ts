@@ -11,6 +11,7 @@
  * core.tick()
  * if (core.hasReady()) {
  *   const rd = core.ready()
+ *   transport.send(rd.earlyMessages)
  *   await storage.save({ snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState })
  *   transport.send(rd.messages)
  *   for (const e of rd.committedEntries) stateMachine.apply(e)
@@ -103,6 +104,13 @@ export interface RaftCore {
 }
 
 const LEADER_MESSAGES = new Set(['append', 'heartbeat', 'snapshot', 'timeout-now'])
+
+/** Moves a leader's messages, which depend on nothing this ready persists, to `earlyMessages`. */
+function splitEarly (rd: Ready): void {
+  if (!rd.messages.some(m => LEADER_MESSAGES.has(m.type))) return
+  rd.earlyMessages = rd.messages.filter(m => LEADER_MESSAGES.has(m.type))
+  rd.messages = rd.messages.filter(m => !LEADER_MESSAGES.has(m.type))
+}
 
 class Core implements RaftCore {
   readonly id: string
@@ -228,7 +236,7 @@ class Core implements RaftCore {
     const r = this.r
     const log = r.log
     r.flush()
-    const rd: Ready = { entries: [], messages: r.msgs, committedEntries: [], readStates: r.readStates }
+    const rd: Ready = { entries: [], messages: r.msgs, earlyMessages: [], committedEntries: [], readStates: r.readStates }
     r.msgs = []
     r.readStates = []
     if (log.unstableSnapshot !== undefined) {
@@ -245,6 +253,8 @@ class Core implements RaftCore {
     if (applyTo > log.applied) rd.committedEntries = log.slice(log.applied + 1, applyTo + 1) ?? []
     this.handedApplied = applyTo
     const hs = this.hardState()
+    // the last ready was advanced, so its hard state is durable: a term and vote it holds may be relied on now
+    if (hs.term === this.prevHard.term && hs.vote === this.prevHard.vote) splitEarly(rd)
     if (hs.term !== this.prevHard.term || hs.vote !== this.prevHard.vote || hs.commit !== this.prevHard.commit) {
       rd.hardState = hs
       this.prevHard = hs
