@@ -1,7 +1,7 @@
 /**
  * What a scale host reports besides convergence, to tell why a mesh is slow
  * to converge: how each peer's table stands (alive, suspect, dead, missing),
- * the presence and table-sync totals of its peers, their connections and
+ * the presence, table-sync and dial totals of its peers, their connections and
  * presence gossip mesh, how busy the process was (event-loop delay, CPU),
  * and a trace of how knowledge spread, sampled once a second.
  */
@@ -18,6 +18,7 @@ interface Internals {
   parts: {
     table: { all(): Iterable<{ state: string }> }
     presence: { counters: Record<string, number>, syncCounters: Record<string, number> }
+    connector: { counters: Record<string, number> }
   }
   libp2p: MeshNode['libp2p'] & { services: { pubsub: PubsubView } }
 }
@@ -107,6 +108,7 @@ export class ScaleDiagnosis {
       loopDelayMs: { p50: ms(this.delay.percentile(50)), p99: ms(this.delay.percentile(99)), max: ms(this.delay.max) },
       presence: sum(internals.map(n => n.parts.presence.counters)),
       sync: sum(internals.map(n => n.parts.presence.syncCounters)),
+      dials: sum(internals.map(n => n.parts.connector.counters)),
       connections: spread(internals.map(n => new Set(n.libp2p.getConnections().map(c => c.remotePeer.toString())).size)),
       presenceMesh: spread(internals.map(n => n.libp2p.services.pubsub.getMeshPeers(PRESENCE_TOPIC).length)),
       // gossipsub scores peers give their neighbours: below 0 no mesh, below -100 no gossip, below -200 no publish
