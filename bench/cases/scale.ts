@@ -138,7 +138,9 @@ export async function runMesh (params: ScaleParams, total: number, transport: 'm
       relayRssMB: relay != null ? round(relayRss / 2 ** 20, 1) : undefined,
       bytesPerPeerPerSecond: Math.round(perPeerPerSecond(totalBytes)),
       bytesPerPeerPerSecondByProtocol: Object.fromEntries(Object.entries(bytes).map(([k, v]) => [k, Math.round(perPeerPerSecond(v))])),
-      presenceMessagesPerPeerPerSecond: round(windows.reduce((a, w) => a + w.presenceMessages, 0) / seconds / total, 2)
+      presenceMessagesPerPeerPerSecond: round(windows.reduce((a, w) => a + w.presenceMessages, 0) / seconds / total, 2),
+      // per host process, until convergence: table states, presence and sync totals, connections, load
+      diagnosis: converged.map(m => m.diagnosis)
     }
   } finally {
     await Promise.all(hosts.map(async h => { await h.stop() }))

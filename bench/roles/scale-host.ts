@@ -9,6 +9,7 @@ import { createMeshNode } from 'meshwork/node'
 import { PRESENCE_TOPIC } from '../../src/constants.ts'
 import { childMain, onParentMessage, send } from '../lib/child.ts'
 import { summarize } from '../lib/stats.ts'
+import { ScaleDiagnosis } from '../scale/diagnosis.ts'
 import { TrafficCounter, trafficMetrics } from '../scale/traffic.ts'
 import type { MeshNode, NodeMeshInit } from 'meshwork/node'
 
@@ -79,6 +80,7 @@ childMain(async () => {
     }
   }
   const startedAt = wallMs()
+  const diagnosis = new ScaleDiagnosis(nodes, p.total)
   send({ type: 'event', name: 'started', at: startedAt })
   let bootstrap = p.bootstrap != null ? [p.bootstrap] : []
   if (p.transport === 'memory') {
@@ -110,7 +112,8 @@ childMain(async () => {
     created: nodes.length,
     minKnown: known(),
     // how many peers the least informed tenth of this process's peers know
-    knownP10: sizes[Math.floor(sizes.length / 10)]
+    knownP10: sizes[Math.floor(sizes.length / 10)],
+    diagnosis: diagnosis.report()
   })
 
   onParentMessage((msg) => {

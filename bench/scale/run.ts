@@ -6,7 +6,8 @@
  * Options: `--sizes 100,200` (peers, relay included), `--transport
  * memory|tcp|both`, `--processes 4` (tcp), `--converge-timeout-ms`, `--create-timeout-ms`,
  * `--window-ms`, `--cpu-prof DIR` (a V8 profile per scale host, summed
- * by module and function on stderr).
+ * by module and function on stderr), `--converge-only` (a token idle
+ * window and dispatch, for looking at convergence alone).
  */
 import { mkdirSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -25,7 +26,8 @@ const { values } = parseArgs({
     'converge-timeout-ms': { type: 'string' },
     'create-timeout-ms': { type: 'string' },
     'window-ms': { type: 'string' },
-    'cpu-prof': { type: 'string' }
+    'cpu-prof': { type: 'string' },
+    'converge-only': { type: 'boolean' }
   }
 })
 
@@ -44,6 +46,10 @@ if (values['create-timeout-ms'] != null) {
 }
 if (values['window-ms'] != null) {
   params.windowMs = Number(values['window-ms'])
+}
+if (values['converge-only'] === true) {
+  params.windowMs = 500
+  params.dispatch = { warmup: 0, count: 1, maxDurationMs: 2_000 }
 }
 const profDir = values['cpu-prof'] != null ? resolve(values['cpu-prof']) : undefined
 if (profDir != null) {

@@ -8,7 +8,12 @@
  * which stretches with the mesh, so each peer's cost stays flat as the
  * mesh grows; while syncs still bring news (a mesh filling after a burst
  * of joins) the next round comes soon, as in push-pull epidemics, which
- * spread an update to all N peers in O(log N) rounds.
+ * spread an update to all N peers in O(log N) rounds. A peer that has just
+ * started keeps to the quick rounds until a few in a row bring nothing: in
+ * a burst of joins one quiet round says little, and gossip, whose links
+ * form a while after the connections, may not yet reach it. Quick rounds
+ * prefer peers that are not relays (every joiner syncs with those already),
+ * and fall back to a relay when it is the only peer this node has.
  */
 import { PRESENCE_PROTOCOL } from '../constants.ts'
 import type { SyncResult } from './table-sync.ts'
@@ -21,9 +26,11 @@ const CATCH_UP_DELAY_MS = 2_000
  * up to as much again), not a whole interval later: peers joining in a burst
  * learn of each other from each other.
  */
-const FIRST_ROUND_MS = 5_000
+const FIRST_ROUND_MS = 3_000
 /** A round that changed either table is followed by another this soon (plus up to as much again). */
 const BUSY_ROUND_MS = 1_500
+/** Quick rounds in a row that bring nothing after which a starting peer slows to the refresh rate. */
+const QUIET_ROUNDS_TO_SLOW = 3
 const SYNC_TIMEOUT_MS = 10_000
 
 export interface AntiEntropyInit {
@@ -41,6 +48,9 @@ export class AntiEntropy {
   private readonly init: AntiEntropyInit
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private running = false
+  /** Quick rounds in a row that brought nothing, while still starting */
+  private quietRounds = 0
+  private starting = true
 
   constructor (init: AntiEntropyInit) {
     this.init = init
@@ -67,8 +77,13 @@ export class AntiEntropy {
   private async round (busy = false): Promise<void> {
     const peer = await this.randomPeer(busy)
     const news = peer != null && await this.pull(peer)
-    const delay = news ? BUSY_ROUND_MS * (1 + Math.random()) : this.init.interval() * (0.8 + Math.random() * 0.4)
-    this.schedule(() => { void this.round(news) }, delay)
+    this.quietRounds = news ? 0 : this.quietRounds + 1
+    if (this.quietRounds >= QUIET_ROUNDS_TO_SLOW) {
+      this.starting = false
+    }
+    const quick = news || this.starting
+    const delay = quick ? BUSY_ROUND_MS * (1 + Math.random()) : this.init.interval() * (0.8 + Math.random() * 0.4)
+    this.schedule(() => { void this.round(quick) }, delay)
   }
 
   /** Whether the sync changed either table. */
@@ -87,8 +102,9 @@ export class AntiEntropy {
 
   private async randomPeer (busy: boolean): Promise<PeerId | undefined> {
     const { libp2p } = this.init
-    const peers = [...new Map(libp2p.getConnections().map(c => [c.remotePeer.toString(), c.remotePeer])).values()]
-      .filter(peer => !busy || !this.init.isRelay(peer))
+    const connected = [...new Map(libp2p.getConnections().map(c => [c.remotePeer.toString(), c.remotePeer])).values()]
+    const others = connected.filter(peer => !this.init.isRelay(peer))
+    const peers = busy && others.length > 0 ? others : connected
     // a few tries find one that speaks presence (relays and peers all do; a stray connection may not)
     for (let i = 0; i < 3 && peers.length > 0; i++) {
       const peer = peers.splice(Math.floor(Math.random() * peers.length), 1)[0]

@@ -27,8 +27,18 @@ export interface ConnectorInit {
   candidates(): PeerId[]
 }
 
+/** Running totals of this node's dials to learned peers, for benchmarks and diagnosis. */
+export interface ConnectorCounters {
+  /** Dials started, and of those the ones that failed */
+  dials: number
+  failed: number
+  /** Peers considered but not dialled: connected already, enough connections, or too many dials in flight */
+  skipped: number
+}
+
 export class Connector {
   private readonly init: ConnectorInit
+  readonly counters: ConnectorCounters = { dials: 0, failed: 0, skipped: 0 }
   private readonly addrs: Multiaddr[]
   private readonly bootstrapPeers = new Set<string>()
   private readonly pending = new Set<string>()
@@ -63,17 +73,21 @@ export class Connector {
     const { libp2p } = this.init
     const id = peerId.toString()
     if (!this.running || this.pending.has(id) || this.pending.size >= MAX_PENDING_DIALS) {
+      this.counters.skipped++
       return
     }
     if (libp2p.getConnections(peerId).length > 0 || !this.wantsMore()) {
+      this.counters.skipped++
       return
     }
+    this.counters.dials++
     this.pending.add(id)
     libp2p.dial(peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
       .then(() => {
         this.pending.delete(id)
         this.topUp()
       }, err => {
+        this.counters.failed++
         this.pending.delete(id)
         this.init.log('no direct connection to %p: %s', peerId, err.message)
         // peers that cannot be dialled are not tried again at once

@@ -18,7 +18,7 @@ import { TableSync } from './table-sync.ts'
 import { parseAddrs } from '../wire/addrs.ts'
 import { peerIdFromBytes } from '../wire/peer-id.ts'
 import type { OpenedAnnouncement } from './announcement.ts'
-import type { SyncResult } from './table-sync.ts'
+import type { SyncCounters, SyncResult } from './table-sync.ts'
 import type { PeerTable } from './peer-table.ts'
 import type { ServiceInfo } from '../wire/generated/presence.js'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
@@ -53,6 +53,20 @@ export interface PresenceInit {
   joinsThroughBootstrap: boolean
 }
 
+/** Running totals of this node's presence traffic, for benchmarks and diagnosis. */
+export interface PresenceCounters {
+  /** Announcements published, and of those the ones no peer received */
+  published: number
+  unheard: number
+  /** Gossiped announcements received that were new or newer than the table's */
+  gossipApplied: number
+  /** Gossiped announcements received that the table already held */
+  gossipStale: number
+  /** Deaths this node witnessed, and deaths others reported that it believed */
+  witnessed: number
+  goneBelieved: number
+}
+
 export class Presence {
   private readonly init: PresenceInit
   private readonly selfId: string
@@ -69,6 +83,7 @@ export class Presence {
   /** The addresses of the last announcement, to tell when they change */
   private announcedAddrs = ''
   private running = false
+  readonly counters: PresenceCounters = { published: 0, unheard: 0, gossipApplied: 0, gossipStale: 0, witnessed: 0, goneBelieved: 0 }
 
   constructor (init: PresenceInit) {
     this.init = init
@@ -138,8 +153,14 @@ export class Presence {
    * and announces soon: the few peers that witness a death tell the rest.
    */
   markGone (peerId: string): void {
+    this.counters.witnessed++
     this.gone.add(peerId)
     this.announceSoon()
+  }
+
+  /** The totals of this node's table syncs. */
+  get syncCounters (): SyncCounters {
+    return this.tableSync.counters
   }
 
   /** Syncs tables with a peer: what it has that this node lacks, and back. */
@@ -222,18 +243,23 @@ export class Presence {
     }
     const opened = this.verified.get(msg.data)
     if (opened != null) {
-      this.apply(opened, msg.data)
+      if (this.apply(opened, msg.data)) {
+        this.counters.gossipApplied++
+      } else {
+        this.counters.gossipStale++
+      }
     }
   }
 
-  private apply (opened: OpenedAnnouncement, signed: Uint8Array): void {
+  /** Applies a checked announcement; whether it was new or newer than the table's. */
+  private apply (opened: OpenedAnnouncement, signed: Uint8Array): boolean {
     const id = opened.peerId.toString()
     if (id === this.selfId) {
-      return
+      return false
     }
     const { announcement } = opened
     if (!this.init.table.announce(id, announcement, signed)) {
-      return
+      return false
     }
     if (announcement.addrs.length > 0) {
       this.init.libp2p.peerStore.merge(opened.peerId, { multiaddrs: parseAddrs(announcement.addrs) }).catch(() => {})
@@ -242,6 +268,7 @@ export class Presence {
       this.onGoneReport(gone)
     }
     this.init.onAnnouncement(opened.peerId, opened)
+    return true
   }
 
   /** Another peer saw `bytes` die: believe it unless we are talking to it. */
@@ -256,7 +283,8 @@ export class Presence {
       return
     }
     const record = this.init.table.get(id)
-    if (record != null && record.outstanding === 0 && Date.now() - record.seenAt > this.interval()) {
+    if (record != null && record.state !== 'dead' && record.outstanding === 0 && Date.now() - record.seenAt > this.interval()) {
+      this.counters.goneBelieved++
       this.init.table.dead(id)
     }
   }
@@ -272,6 +300,10 @@ export class Presence {
       recipients = (await this.init.pubsub.publish(PRESENCE_TOPIC, await this.seal(false))).recipients.length
     } catch (err: any) {
       this.init.log('announcement not published: %s', err.message)
+    }
+    this.counters.published++
+    if (recipients === 0) {
+      this.counters.unheard++
     }
     if (recipients === 0 && this.running && this.retryTimer == null) {
       // nobody heard it (a peer that has just joined, before gossipsub knows who listens):

@@ -50,6 +50,20 @@ export interface SyncResult {
   sent: number
 }
 
+/** Running totals of this node's syncs, for benchmarks and diagnosis. */
+export interface SyncCounters {
+  /** Syncs this node asked for, and of those the ones that failed */
+  asked: number
+  failed: number
+  /** Entries that syncs this node asked for brought in new */
+  applied: number
+  /** Syncs this node answered, and of those the ones that failed */
+  served: number
+  serveFailed: number
+  /** Entries that peers syncing with this node handed in new */
+  servedApplied: number
+}
+
 type PagedStream = ReturnType<typeof lpStream>
 type Bytes = Uint8Array<ArrayBuffer>
 
@@ -63,6 +77,7 @@ export class TableSync {
   private readonly selfKey: bigint
   /** When this node last pulled a table */
   lastSyncAt = 0
+  readonly counters: SyncCounters = { asked: 0, failed: 0, applied: 0, served: 0, serveFailed: 0, servedApplied: 0 }
 
   constructor (init: TableSyncInit) {
     this.init = init
@@ -73,8 +88,15 @@ export class TableSync {
   /** Pulls what a peer has and this node lacks, and hands it what it lacks. */
   async sync (peerId: PeerId, signal?: AbortSignal): Promise<SyncResult> {
     this.lastSyncAt = Date.now()
+    this.counters.asked++
     const result: SyncResult = { pages: 0, received: 0, applied: 0, sent: 0 }
-    const stream = await this.init.libp2p.dialProtocol(peerId, PRESENCE_PROTOCOL, { signal, runOnLimitedConnection: true })
+    let stream: Stream
+    try {
+      stream = await this.init.libp2p.dialProtocol(peerId, PRESENCE_PROTOCOL, { signal, runOnLimitedConnection: true })
+    } catch (err) {
+      this.counters.failed++
+      throw err
+    }
     const peer = peerId.toString()
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_PRESENCE_PAGE_BYTES })
@@ -97,8 +119,11 @@ export class TableSync {
         result.sent = entries.length
       }
       await stream.close({ signal })
+      this.counters.applied += result.applied
       return result
     } catch (err: any) {
+      this.counters.failed++
+      this.counters.applied += result.applied
       stream.abort(err)
       throw this.fault(err, peer)
     }
@@ -108,11 +133,12 @@ export class TableSync {
   async serve (stream: Stream, remotePeer: PeerId): Promise<void> {
     const peer = remotePeer.toString()
     const signal = AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS)
+    this.counters.served++
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_PRESENCE_PAGE_BYTES })
       const first = await readPage(lp, peer, signal, 1)
       const theirs = parseDigest(first.digest)
-      await this.applyAll(first.entries, peer)
+      this.counters.servedApplied += await this.applyAll(first.entries, peer)
       // the asker's own entry came in its first page: it is not handed back
       theirs.set(peerKey(remotePeer.toMultihash().bytes), ASKER_SEQ)
       const { pages, want } = this.answer(theirs, await this.init.ownEntry())
@@ -122,10 +148,11 @@ export class TableSync {
       }
       if (want.length > 0) {
         const back = await readPage(lp, peer, signal, want.length)
-        await this.applyAll(back.entries, peer)
+        this.counters.servedApplied += await this.applyAll(back.entries, peer)
       }
       await stream.close({ signal })
     } catch (err: any) {
+      this.counters.serveFailed++
       const fault = this.fault(err, peer)
       this.init.log('serving a presence sync to %p failed: %s', remotePeer, fault.message)
       stream.abort(fault)
