@@ -19,6 +19,8 @@ import { dialDiscovered, mdnsInit } from './mdns.ts'
 import { logger } from '@libp2p/logger'
 import { createMeshMetrics } from './metrics/metrics.ts'
 import { STATS_SERVICE } from './metrics/stats.ts'
+import { collectLibp2pFigures } from './metrics/libp2p.ts'
+import { collectDefaultMetrics } from 'prom-client'
 import { startTracing } from './tracing.ts'
 import type { MeshMetrics } from './metrics/metrics.ts'
 import type { Registry } from 'prom-client'
@@ -66,11 +68,22 @@ export interface NodeMeshInit extends MeshInit {
   /** Extra libp2p options, applied over meshwork's */
   libp2p?: Partial<Libp2pOptions<any>>
   /**
-   * Prometheus metrics (`meshwork_*`, and libp2p's own `libp2p_*` unless
-   * `libp2p: false`) in a prom-client registry of this node, or the one
-   * given; read them with `meshMetrics(node)`. Off by default
+   * Prometheus metrics (`meshwork_*`, and unless `libp2p: false` libp2p's
+   * `libp2p_*` connection and stream figures and Node's process figures) in
+   * a prom-client registry of this node, or the one given; read them with
+   * `meshMetrics(node)`. libp2p's figures are read when Prometheus scrapes;
+   * `libp2p: 'full'` instead hands libp2p `@libp2p/prometheus-metrics`,
+   * which adds bytes per protocol and its components' own counters at a
+   * cost on every message. Off by default
    */
-  metrics?: boolean | { registry?: Registry, libp2p?: boolean }
+  metrics?: boolean | MetricsInit
+}
+
+/** What `metrics` keeps, beside the `meshwork_*` figures. */
+export interface MetricsInit {
+  registry?: Registry
+  /** libp2p's figures: read at scrape time (true, the default), none, or `full` */
+  libp2p?: boolean | 'full'
 }
 
 const metricsOfNode = new WeakMap<MeshNode, MeshMetrics>()
@@ -115,12 +128,15 @@ export { loadIdentity } from './identity.ts'
 export { MDNS_SERVICE_TAG } from './mdns.ts'
 export type { MdnsInit } from './mdns.ts'
 
-async function withMetrics (init: NodeMeshInit, options: { registry?: Registry, libp2p?: boolean }): Promise<MeshNode> {
+async function withMetrics (init: NodeMeshInit, options: MetricsInit): Promise<MeshNode> {
   const metrics = createMeshMetrics(options.registry)
+  const libp2p = options.libp2p ?? true
   let libp2pMetrics = {}
-  if (options.libp2p !== false) {
+  if (libp2p === 'full') {
     const { prometheusMetrics } = await import('@libp2p/prometheus-metrics')
     libp2pMetrics = { metrics: prometheusMetrics({ registry: metrics.registry, preserveExistingMetrics: true }) }
+  } else if (libp2p) {
+    collectDefaultMetrics({ register: metrics.registry })
   }
   const node = await createMeshNode({
     ...init,
@@ -128,6 +144,10 @@ async function withMetrics (init: NodeMeshInit, options: { registry?: Registry, 
     telemetry: metrics.sink,
     libp2p: { ...libp2pMetrics, ...init.libp2p }
   })
+  if (libp2p === true) {
+    const detach = collectLibp2pFigures(node.libp2p, metrics.registry)
+    node.libp2p.addEventListener('stop', detach, { once: true })
+  }
   metricsOfNode.set(node, metrics)
   node.serve(STATS_SERVICE, () => metrics.stats())
   return node

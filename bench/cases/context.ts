@@ -26,8 +26,8 @@ export interface SystemRunOptions {
   serverNodeArgs?: string[]
   /** Environment of the requester and server processes (e.g. OTEL_*) */
   env?: Record<string, string>
-  /** meshwork: metrics on in every peer */
-  metrics?: boolean
+  /** meshwork: metrics on in every peer (`full`: with libp2p's per-message figures) */
+  metrics?: boolean | 'full'
 }
 
 const CLIENT_EXIT_GRACE_MS = 10_000

@@ -1,8 +1,10 @@
 /**
  * Case 9: what observing costs. meshwork's unary echo at 64 calls in
- * flight, three ways: telemetry off, Prometheus metrics on in every peer,
- * and traces exported over OTLP/HTTP (JSON) to a receiver in the bench
- * process at the default sampling. Each way runs in fresh processes,
+ * flight, four ways: telemetry off, Prometheus metrics on in every peer
+ * (libp2p's figures read at scrape time, the default), the same with
+ * libp2p's per-message figures (`libp2p: 'full'`, `--metrics-libp2p`), and
+ * traces exported over OTLP/HTTP (JSON) to a receiver in the bench process
+ * at the default sampling. Each way runs in fresh processes,
  * interleaved over rounds so a change in the machine's load falls on all
  * of them; the figures are the medians over rounds, and the ratios are
  * against telemetry off.
@@ -14,7 +16,7 @@ import { runSystemCase } from './context.ts'
 import type { BenchContext, SystemRunOptions } from './context.ts'
 import type { UnaryParams } from '../roles/measure.ts'
 
-export const OVERHEAD_MODES = ['off', 'metrics', 'tracing'] as const
+export const OVERHEAD_MODES = ['off', 'metrics', 'metricsLibp2p', 'tracing'] as const
 export type OverheadMode = typeof OVERHEAD_MODES[number]
 
 /** Calls in flight of the measured run. */
@@ -29,7 +31,7 @@ function params (quick: boolean): UnaryParams {
 /** How each mode runs its peers; no OTLP endpoint means no export. */
 function options (mode: OverheadMode, endpoint: string): SystemRunOptions {
   return {
-    metrics: mode === 'metrics',
+    metrics: mode === 'metricsLibp2p' ? 'full' : mode === 'metrics',
     env: {
       OTEL_EXPORTER_OTLP_ENDPOINT: mode === 'tracing' ? endpoint : '',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
@@ -44,7 +46,7 @@ function options (mode: OverheadMode, endpoint: string): SystemRunOptions {
 export async function overheadCase (ctx: BenchContext): Promise<Record<string, any>> {
   const rounds = ctx.quick ? 1 : 3
   const receiver = await startOtlpReceiver()
-  const runs: Record<OverheadMode, Array<{ perSecond: number, cpuUsPerRequest: number, calls: number, spans: number }>> = { off: [], metrics: [], tracing: [] }
+  const runs: Record<OverheadMode, Array<{ perSecond: number, cpuUsPerRequest: number, calls: number, spans: number }>> = { off: [], metrics: [], metricsLibp2p: [], tracing: [] }
   try {
     for (let r = 0; r < rounds; r++) {
       for (const mode of OVERHEAD_MODES) {
@@ -74,7 +76,7 @@ export async function overheadCase (ctx: BenchContext): Promise<Record<string, a
   })
   const out: Record<string, any> = { inFlight: OVERHEAD_IN_FLIGHT, rounds }
   for (const mode of OVERHEAD_MODES) out[mode] = summary(mode)
-  for (const mode of ['metrics', 'tracing'] as const) {
+  for (const mode of ['metrics', 'metricsLibp2p', 'tracing'] as const) {
     out[mode].throughputRatio = round(out[mode].perSecond / out.off.perSecond)
     out[mode].cpuRatio = round(out[mode].cpuUsPerRequest / out.off.cpuUsPerRequest)
   }

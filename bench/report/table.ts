@@ -147,13 +147,19 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
   }
 
   const overhead = results.overhead
+  const OVERHEAD_LABELS = {
+    off: 'off',
+    metrics: 'Prometheus metrics',
+    metricsLibp2p: 'Prometheus metrics with libp2p\'s per-message figures (`--metrics-libp2p`)',
+    tracing: 'traces over OTLP/HTTP, default sampling'
+  }
   if (overhead != null && overhead.error == null) {
     const vsOff = (ratio: unknown): string => typeof ratio === 'number' ? `${n(ratio, 3)}x` : '–'
     out.push(`\n### 10. Telemetry overhead (unary, ${n(overhead.inFlight)} in flight)\n`)
     out.push(table(['telemetry', 'req/s (median)', 'vs off', 'CPU µs per request, all processes', 'vs off', 'spans exported per call', 'runs'],
-      (['off', 'metrics', 'tracing'] as const).map(mode => {
-        const r = overhead[mode] ?? {}
-        return [mode === 'off' ? 'off' : mode === 'metrics' ? 'Prometheus metrics' : 'traces over OTLP/HTTP, default sampling',
+      (['off', 'metrics', 'metricsLibp2p', 'tracing'] as const).filter(mode => overhead[mode] != null).map(mode => {
+        const r = overhead[mode]
+        return [OVERHEAD_LABELS[mode],
           n(r.perSecond), mode === 'off' ? '1x' : vsOff(r.throughputRatio), n(r.cpuUsPerRequest, 1), mode === 'off' ? '1x' : vsOff(r.cpuRatio),
           n(r.spansPerCall, 4), String(r.runs?.length ?? 0)]
       })))

@@ -24,9 +24,14 @@ export function serveBench (node: MeshNode, concurrency: number): void {
   }, { concurrency, resume: 'continue' })
 }
 
+/** A node's metrics option for the bench's `metrics`. */
+function metricsOf (metrics: boolean | 'full' | undefined): boolean | { libp2p: 'full' } {
+  return metrics === 'full' ? { libp2p: 'full' } : metrics === true
+}
+
 async function serve (options: ServeOptions): Promise<BenchServer> {
   const bootstrap = options.bootstrap != null ? [options.bootstrap] : []
-  const nodes = await Promise.all(Array.from({ length: options.workers }, async () => createMeshNode({ bootstrap, metrics: options.metrics === true })))
+  const nodes = await Promise.all(Array.from({ length: options.workers }, async () => createMeshNode({ bootstrap, metrics: metricsOf(options.metrics) })))
   for (const node of nodes) {
     serveBench(node, options.concurrency)
   }
@@ -37,8 +42,8 @@ async function serve (options: ServeOptions): Promise<BenchServer> {
 }
 
 /** Joins as a requester and waits until `workers` workers are known. */
-export async function joinAsRequester (bootstrap: string, workers: number, service = ECHO, metrics = false): Promise<MeshNode> {
-  const node = await createMeshNode({ bootstrap: [bootstrap], metrics })
+export async function joinAsRequester (bootstrap: string, workers: number, service = ECHO, metrics: boolean | 'full' = false): Promise<MeshNode> {
+  const node = await createMeshNode({ bootstrap: [bootstrap], metrics: metricsOf(metrics) })
   try {
     await node.waitForWorkers(service, workers, { timeoutMs: JOIN_TIMEOUT_MS })
   } catch (err: any) {
@@ -50,7 +55,7 @@ export async function joinAsRequester (bootstrap: string, workers: number, servi
 }
 
 async function connect (_info: Record<string, unknown>, options: ConnectOptions): Promise<BenchClient> {
-  const node = await joinAsRequester(options.bootstrap!, options.workers, ECHO, options.metrics === true)
+  const node = await joinAsRequester(options.bootstrap!, options.workers, ECHO, options.metrics ?? false)
   return {
     call: async (payload) => node.request(ECHO, payload),
     // the echo handler returns its input: a JSON value comes back re-encoded by the worker

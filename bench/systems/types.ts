@@ -13,8 +13,8 @@ export interface ServeOptions {
   bootstrap?: string
   /** Tasks a worker runs at once, for systems that bound it */
   concurrency: number
-  /** meshwork: every peer keeps its Prometheus metrics (the overhead case) */
-  metrics?: boolean
+  /** meshwork: every peer keeps its Prometheus metrics (the overhead case; `full`: with libp2p's per-message figures) */
+  metrics?: boolean | 'full'
 }
 
 export interface BenchServer {

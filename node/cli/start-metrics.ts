@@ -12,11 +12,11 @@ import type { WorkerProcess } from './spawn-worker.ts'
 export const METRICS_TARGETS_FILE = join('.meshwork', 'prometheus-targets.json')
 
 /** The metrics options of worker `index` (from 0), when the relay's port is `relayPort`. */
-export function workerMetricsArgs (relayPort: number | undefined, index: number, host?: string): string[] {
+export function workerMetricsArgs (relayPort: number | undefined, index: number, host?: string, libp2pFull = false): string[] {
   if (relayPort == null) {
     return []
   }
-  return ['--metrics-port', String(relayPort === 0 ? 0 : relayPort + index + 1), ...(host != null ? ['--metrics-host', host] : [])]
+  return ['--metrics-port', String(relayPort === 0 ? 0 : relayPort + index + 1), ...(host != null ? ['--metrics-host', host] : []), ...(libp2pFull ? ['--metrics-libp2p'] : [])]
 }
 
 /**

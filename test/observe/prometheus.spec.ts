@@ -141,8 +141,9 @@ describe.skipIf(!existsSync(PROMETHEUS))('metrics scraped by Prometheus', () => 
     expect(await scalar('sum(meshwork_queue_depth{job="peers"})')).toBe(0)
     // the relay sees the two workers and the requester alive
     expect(await scalar(`meshwork_peers{instance="127.0.0.1:${metricsPortOf(relay)}",state="alive"}`)).toBeGreaterThanOrEqual(3)
-    // libp2p's own figures are there too
-    expect(await scalar('count({__name__=~"libp2p_.+",job="peers"})')).toBeGreaterThan(0)
+    // libp2p's own figures are there too: the requester's connections to the relay and both workers
+    expect(await scalar('sum(libp2p_connections{job="requester"})')).toBeGreaterThanOrEqual(3)
+    expect(await scalar('sum(libp2p_streams{job="peers",protocol="/meshwork/task/1.0.0"})')).toBeGreaterThan(0)
     // no label value anywhere is a peer id
     const series = await query('{__name__=~"meshwork_.+"}')
     const ids = [relay.peerId, requester.peerId, ...workers.map(w => w.peerId)]

@@ -12,7 +12,7 @@ import {
 import { createGateway } from '../../gateway/index.ts'
 import { bootstrapAddrs, integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
-import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsInit, metricsPort } from '../metrics-option.ts'
 
 export const usage = `meshwork gateway --bootstrap ADDR [--port N] [options]
   --bootstrap ADDR     a relay or peer to join through (repeatable)
@@ -57,7 +57,7 @@ export async function run (argv: string[]): Promise<void> {
     port: integer(values['p2p-port'], 'p2p-port', 0),
     host: values['p2p-host'],
     webrtc: false,
-    metrics: metricsPort(values) != null
+    metrics: metricsInit(values)
   })
   console.log(`peer ${node.peerId}`)
   let gateway

@@ -6,8 +6,9 @@
 import { createMeshNode } from '../../index.ts'
 import { integer, MDNS_USAGE, parse } from '../args.ts'
 import { onShutdown } from '../lifecycle.ts'
-import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsInit, metricsPort } from '../metrics-option.ts'
 import type { MeshNode } from '../../../src/types.ts'
+import type { NodeMeshInit } from '../../index.ts'
 
 export const usage = `meshwork relay [--port N] [--ws-port N] [--host H]
   --port N      TCP port for Node peers (default 0: any free port)
@@ -23,7 +24,7 @@ export interface RelayOptions {
   /** Announce the relay on the LAN over mDNS */
   mdns?: boolean
   /** Keep Prometheus metrics */
-  metrics?: boolean
+  metrics?: NodeMeshInit['metrics']
 }
 
 /** Starts a relay; used by `relay` and by `start`. */
@@ -56,7 +57,7 @@ export async function run (argv: string[]): Promise<void> {
     wsPort: values['ws-port'] != null ? integer(values['ws-port'], 'ws-port', 0) : undefined,
     host: values.host,
     mdns: values.mdns === true,
-    metrics: metricsPort(values) != null
+    metrics: metricsInit(values)
   })
   for (const addr of relayAddrs(node)) {
     console.log(addr)

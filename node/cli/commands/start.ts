@@ -15,7 +15,7 @@ import { BOOTSTRAP_FILE, integer, MDNS_USAGE, parse } from '../args.ts'
 import { METRICS_TARGETS_FILE, workerMetricsArgs, writeMetricsTargets } from '../start-metrics.ts'
 import { onShutdown } from '../lifecycle.ts'
 import { spawnWorker } from '../spawn-worker.ts'
-import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsInit, metricsPort } from '../metrics-option.ts'
 import { relayAddrs, startRelay } from './relay.ts'
 import type { WorkerProcess } from '../spawn-worker.ts'
 
@@ -48,7 +48,7 @@ export async function run (argv: string[]): Promise<void> {
     console.log('built the browser demo into dist/demo')
   }
   const mdns = values.mdns === true
-  const relay = await startRelay({ port: 0, mdns, metrics: metricsPort(values) != null })
+  const relay = await startRelay({ port: 0, mdns, metrics: metricsInit(values) })
   const { close: closeMetrics, url: relayMetricsUrl } = await exposeMetrics(relay, metricsPort(values), values['metrics-host'])
   const addrs = relayAddrs(relay)
   const tcp = addrs.filter(a => !a.includes('/ws'))
@@ -82,7 +82,7 @@ export async function run (argv: string[]): Promise<void> {
     '--service', 'llm.embed', '--handler', 'demo-llm',
     '--token-delay-ms', String(tokenDelay),
     ...(mdns ? ['--mdns'] : []),
-    ...workerMetricsArgs(metricsPort(values), i, values['metrics-host'])
+    ...workerMetricsArgs(metricsPort(values), i, values['metrics-host'], values['metrics-libp2p'] === true)
   ])))
   workers.push(...spawned)
   const metricsUrls = writeMetricsTargets(relayMetricsUrl, workers)

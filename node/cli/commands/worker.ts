@@ -21,7 +21,7 @@ import { LLM_CHAT_SERVICE } from '../../../src/models/chat.ts'
 import { LLM_EMBED_SERVICE } from '../../../src/models/embed.ts'
 import { onShutdown } from '../lifecycle.ts'
 import { GROUP_OPTIONS, GROUP_USAGE, groupMembership, joinGroup } from '../group-option.ts'
-import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsPort } from '../metrics-option.ts'
+import { exposeMetrics, METRICS_OPTION, METRICS_USAGE, metricsInit, metricsPort } from '../metrics-option.ts'
 
 export const usage = `meshwork worker --bootstrap ADDR --service NAME [--handler ${HANDLER_NAMES.join('|')}] [options]
   --bootstrap ADDR      a relay or peer to join through (repeatable)
@@ -101,7 +101,7 @@ export async function run (argv: string[]): Promise<void> {
     port: integer(values.port, 'port', 0),
     host: values.host,
     privateKey: await identity(values.key ?? membership?.identityFile),
-    metrics: metricsPort(values) != null
+    metrics: metricsInit(values)
   })
   const group = membership != null ? await joinGroup(node, membership) : undefined
   for (const { service, handler, options } of chosen) {
