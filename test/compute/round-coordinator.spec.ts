@@ -94,6 +94,33 @@ describe('round coordinator', () => {
     expect(c.handlers.join({ trainer: 'b' }, 'peer-b2').firstRound).toBe(2)
   })
 
+  it('a coordinator taking over counts a report that comes before its first tick', async () => {
+    const group = memoryGroup()
+    await group.put(roundKey(RUN), { round: 2 })
+    coordinator = createRoundCoordinator({ run: RUN, peerId: 'me', group, token: 5, params: new Float32Array(SIZE), outer: { kind: 'average' }, roundTimeoutMs: 60_000, rounds: 5, round: 3, version: 3, revision: 1 })
+    const c = coordinator
+    // joined, handed round 3 and reported without yielding to the coordinator's timer
+    expect(c.handlers.join({ trainer: 'a' }, 'peer-a')).toEqual({ firstRound: 3 })
+    expect((await params(c, 3, 'peer-a')).header).toEqual({ round: 3, version: 3, done: false })
+    expect(c.handlers.report(report('a', 3, 1), 'peer-a')).toEqual({ accepted: true, nextRound: 4 })
+    expect((await params(c, 4, 'peer-a')).header).toEqual({ round: 4, version: 4, done: false })
+  })
+
+  it('ends the run early once `until` says so, and the record says it is done', async () => {
+    const group = memoryGroup()
+    coordinator = createRoundCoordinator({ run: RUN, peerId: 'me', group, token: 1, params: new Float32Array(SIZE), outer: { kind: 'average' }, roundTimeoutMs: 60_000, rounds: 10, until: round => round === 1 })
+    const c = coordinator
+    c.handlers.join({ trainer: 'a' }, 'peer-a')
+    for (const round of [0, 1]) {
+      await params(c, round, 'peer-a')
+      c.handlers.report(report('a', round, 1), 'peer-a')
+    }
+    const final = await c.finished
+    expect(final.version).toBe(2)
+    expect((await params(c, 2, 'peer-a')).header).toEqual({ round: 2, version: 2, done: true })
+    expect(group.data.get(roundKey(RUN))).toMatchObject({ revision: final.revision, value: { round: 1, done: true } })
+  })
+
   it('stops once another coordinator moved the round key on', async () => {
     const group = memoryGroup()
     coordinator = createRoundCoordinator({ run: RUN, peerId: 'me', group, token: 1, params: new Float32Array(SIZE), outer: { kind: 'average' }, roundTimeoutMs: 60_000, rounds: 3 })
