@@ -166,7 +166,10 @@ async function coordinate (): Promise<void> {
       version: record?.version ?? 0,
       revision: committed?.revision ?? 0,
       totals: record?.totals,
-      minTrainers: record == null ? Number(values['min-trainers'] ?? 1) : 1,
+      // taking over: wait (a round timeout at most) for the trainers the last
+      // commit expected, but the one that died with the old coordinator
+      minTrainers: record == null ? Number(values['min-trainers'] ?? 1) : Math.max(1, record.trainers.length - 1),
+      startTimeoutMs: record == null ? undefined : roundTimeoutMs,
       outer: settings.outer,
       roundTimeoutMs,
       rounds,

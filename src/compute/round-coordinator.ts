@@ -68,8 +68,14 @@ export interface RoundCoordinatorInit {
   roundTimeoutMs: number
   /** Rounds in the whole run */
   rounds: number
-  /** Trainers to wait for before the first round opens (a fresh run) */
+  /** Trainers to wait for before the first round opens */
   minTrainers?: number
+  /**
+   * Opens the first round after this long even with fewer than
+   * `minTrainers` (a coordinator taking over, whose predecessor's trainers
+   * may not all come back); by default it waits for them.
+   */
+  startTimeoutMs?: number
   /** To take over a run: the next round and the version of `params` */
   round?: number
   version?: number
@@ -161,7 +167,8 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
   const stepsOf = new Map<string, number>()
   const totals: RoundTotals = { bytes: 0, steps: 0, samples: 0, ...init.totals }
   let revision = init.revision ?? 0
-  let started = (init.round ?? 0) > 0
+  let started = false
+  const startBy = Date.now() + (init.startTimeoutMs ?? Number.POSITIVE_INFINITY)
   let stopped = false
   /** The parameter message of the open round, once it is committed */
   let current = { round: init.round ?? 0, done: false, message: encodeParamsMessage({ round: init.round ?? 0, version: init.version ?? 0, done: false }, init.params) }
@@ -232,7 +239,7 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
 
   const timer = setInterval(() => {
     if (!started) {
-      if (rounds.state().trainers.length < minTrainers) return
+      if (rounds.state().trainers.length < minTrainers && Date.now() < startBy) return
       started = true
       committed(rounds.tick(Date.now()))
       wake()

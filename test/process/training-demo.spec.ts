@@ -79,7 +79,8 @@ describe('demo: training across the mesh', () => {
     const victim = nameOf[report.killed[0]]
     expect(report.included[KILL_ROUND - 1]).toContain(victim)
     expect(report.included.slice(KILL_ROUND).flat()).not.toContain(victim)
-    expect(report.included[ROUNDS - 1]).toHaveLength(3)
+    // the new coordinator waits for the survivors before it opens its first round: each round after the kill has all three
+    for (const round of report.included.slice(KILL_ROUND)) expect(round).toHaveLength(3)
     const { shape, params } = parseModelJson(model)
     expect(accuracy(shape, params, loadMnist().test)).toBe(report.accuracy)
     expect(report.accuracy).toBeGreaterThanOrEqual(0.93)
