@@ -29,7 +29,10 @@ const dirs: string[] = []
 async function train (args: string[]): Promise<{ dir: string, report: any, model: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'meshwork-train-'))
   dirs.push(dir)
-  await promisify(execFile)(process.execPath, [DEMO, ...args, '--out', dir], { timeout: RUN_TIMEOUT_MS })
+  await promisify(execFile)(process.execPath, [DEMO, ...args, '--out', dir], { timeout: RUN_TIMEOUT_MS }).catch((err: any) => {
+    // what the run printed tells how far it got
+    throw new Error(`${String(err.message)}\n--- stdout ---\n${String(err.stdout ?? '').slice(-4_000)}`, { cause: err })
+  })
   return { dir, report: JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')), model: await readFile(join(dir, 'model.json'), 'utf8') }
 }
 
