@@ -31,6 +31,8 @@ export interface Trainer {
   runRound(global: Float32Array): Contribution
   /** The local parameters after the last round */
   readonly local: Float32Array
+  /** Inner steps each round runs */
+  readonly innerSteps: number
 }
 
 /**
@@ -75,6 +77,7 @@ export function createTrainer (init: TrainerInit): Trainer {
 
   return {
     local,
+    innerSteps,
     runRound (global) {
       if (global.length !== size) {
         throw new InvalidArgumentError(`expected ${size} parameters, got ${global.length}`)
