@@ -24,6 +24,7 @@ import { mapCase } from './cases/map.ts'
 import { overheadCase } from './cases/overhead.ts'
 import { scaleCase } from './cases/scale.ts'
 import { streamingCase } from './cases/streaming.ts'
+import { trainingCase } from './cases/training.ts'
 import { unaryCase } from './cases/unary.ts'
 import { chart } from './report/chart.ts'
 import { markdown } from './report/table.ts'
@@ -47,7 +48,8 @@ const CASES: Record<string, { brokers: boolean, run: (ctx: BenchContext) => Prom
   idle: { brokers: false, run: idleCase },
   map: { brokers: true, run: mapCase },
   overhead: { brokers: false, run: overheadCase },
-  consensus: { brokers: false, run: consensusCase }
+  consensus: { brokers: false, run: consensusCase },
+  training: { brokers: false, run: trainingCase }
 }
 
 function commit (): string {

@@ -163,5 +163,17 @@ export function markdown (results: Record<string, any>, targets: Target[]): stri
     out.push('\n### 11. Consensus group vs etcd\n')
     out.push(consensusTable(results.consensus))
   }
+  const training = results.training
+  if (training?.runs != null) {
+    const p = training.params ?? {}
+    const single = training.runs.find((r: any) => r.workers === 1)?.timeToAccuracyMs
+    out.push(`\n### 12. Training: time to ${n(100 * (p.targetAccuracy ?? 0), 0)}% test accuracy\n`)
+    out.push(`The training demo (784-64-10 MLP on MNIST, 50 inner steps a round, one process per trainer), no faults, seed ${String(p.seed ?? '?')}, ` +
+      `until the committed model reaches the target (at most ${n(p.maxRounds)} rounds). Time from every trainer up to that commit:\n`)
+    out.push(table(['workers', 'time to accuracy (s)', 'vs 1 worker', 'rounds', 'samples', 'final accuracy', 'parameter traffic MB', 'whole run incl. start-up (s)'],
+      training.runs.map((r: any) => [n(r.workers), r.reached === true ? n(r.timeToAccuracyMs / 1000, 1) : '**not reached**',
+        r.reached === true && single != null ? `${n(single / r.timeToAccuracyMs)}x` : '–', n(r.roundsToAccuracy), n(r.samplesToAccuracy),
+        `${n(100 * r.accuracy, 1)}%`, n(r.bytesSent / 1e6, 1), n(r.runMs / 1000, 1)])))
+  }
   return out.join('\n')
 }

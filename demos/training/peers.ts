@@ -30,8 +30,8 @@ export interface TrainerProcess {
   child: ChildProcess
   /** Resolves once the peer is on the mesh (or, on standby, loaded) */
   up: Promise<void>
-  /** Tells a peer on standby to join the mesh */
-  go(): void
+  /** Sends the peer a command line (`join` on standby, `go` when paused) */
+  tell(command: 'join' | 'go'): void
 }
 
 /** The identity of trainer `index`, kept under `dir`. */
@@ -42,10 +42,12 @@ export async function trainerIdentity (dir: string, index: number): Promise<{ ke
 
 /**
  * Starts trainer `index`; `onEvent` hears every event it prints. On
- * `standby` it loads and waits for `go()` before it joins the mesh.
+ * `standby` it loads and waits for `tell('join')` before it joins the mesh.
  */
 export function startTrainer (index: number, identity: { key: string, peerId: string }, args: string[], onEvent: (e: PeerEvent) => void, standby = false): TrainerProcess {
-  const child = spawn(process.execPath, [PEER, '--index', String(index), '--key', identity.key, ...args, ...(standby ? ['--standby'] : [])], { stdio: [standby ? 'pipe' : 'ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [PEER, '--index', String(index), '--key', identity.key, ...args, ...(standby ? ['--standby'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // a command to a peer that just died is lost, as the peer is
+  child.stdin?.on('error', () => {})
   const up = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => { reject(new Error(`trainer-${index} did not start`)) }, START_TIMEOUT_MS)
     child.once('exit', code => { clearTimeout(timer); reject(new Error(`trainer-${index} exited with ${code}`)) })
@@ -65,7 +67,7 @@ export function startTrainer (index: number, identity: { key: string, peerId: st
     })
   })
   up.catch(() => {})
-  return { name: `trainer-${index}`, peerId: identity.peerId, child, up, go: () => { child.stdin?.end('join\n') } }
+  return { name: `trainer-${index}`, peerId: identity.peerId, child, up, tell: command => { if (child.stdin?.writable === true) child.stdin.write(`${command}\n`) } }
 }
 
 /** Stops the processes still running: SIGTERM, then SIGKILL after a grace period. */

@@ -44,6 +44,8 @@ export interface RoundRecord {
   /** Trainers expected from the next round on */
   trainers: string[]
   samples: number
+  /** Whether the run ended with this round */
+  done: boolean
   /** The run's totals up to this round, from which a coordinator taking over counts on */
   totals: RoundTotals
   /** Fencing token of the coordinator that committed it */
@@ -66,8 +68,14 @@ export interface RoundCoordinatorInit {
   roundTimeoutMs: number
   /** Rounds in the whole run */
   rounds: number
-  /** Trainers to wait for before the first round opens (a fresh run) */
+  /** Trainers to wait for before the first round opens */
   minTrainers?: number
+  /**
+   * Opens the first round after this long even with fewer than
+   * `minTrainers` (a coordinator taking over, whose predecessor's trainers
+   * may not all come back); by default it waits for them.
+   */
+  startTimeoutMs?: number
   /** To take over a run: the next round and the version of `params` */
   round?: number
   version?: number
@@ -76,6 +84,12 @@ export interface RoundCoordinatorInit {
   /** The run's totals so far (a coordinator taking over) */
   totals?: RoundTotals
   maxTrainers?: number
+  /**
+   * Ends the run early after the commit of round `round` when it returns
+   * true (a target accuracy reached, say); otherwise the run ends after
+   * `rounds` rounds.
+   */
+  until?(round: number, params: Float32Array): boolean
   /** Hears each commit once the group has it */
   onCommit?(record: RoundRecord): void
 }
@@ -99,8 +113,8 @@ export interface RoundTotals {
 
 export interface RoundCoordinator {
   readonly handlers: RoundHandlers
-  /** Resolves with the final parameters once the last round is committed; rejects if fenced off. */
-  readonly finished: Promise<{ params: Float32Array, version: number }>
+  /** Resolves with the final parameters once the last round is committed (and the revision of that commit); rejects if fenced off. */
+  readonly finished: Promise<{ params: Float32Array, version: number, revision: number }>
   totals(): RoundTotals
   /** Takes out the trainer that joined from `peerId` (its process is gone). */
   peerGone(peerId: string): void
@@ -113,6 +127,31 @@ export const roundServices = (run: string): { join: string, params: string, repo
 
 /** Key of the committed round record of run `run`. */
 export const roundKey = (run: string): string => `${run}/round`
+
+/**
+ * The round records of run `run` as the group kept them, oldest first, up
+ * to revision `toRevision` (the last commit): what every coordinator of the
+ * run committed, whoever printed it. Rejects with `CompactedError` once the
+ * group's history no longer reaches the first round.
+ */
+export async function roundHistory (group: ConsensusGroup, run: string, toRevision: number, options: { signal?: AbortSignal } = {}): Promise<RoundRecord[]> {
+  const records: RoundRecord[] = []
+  const stop = new AbortController()
+  const signal = options.signal == null ? stop.signal : AbortSignal.any([stop.signal, options.signal])
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (signal.aborted) { reject(signal.reason); return }
+      signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+      group.watch(roundKey(run), change => {
+        if (change.key === roundKey(run) && change.type === 'put' && change.revision <= toRevision) records.push(change.value as unknown as RoundRecord)
+        if (change.revision >= toRevision) resolve()
+      }, { fromRevision: 1, signal, onError: reject })
+    })
+  } finally {
+    stop.abort()
+  }
+  return records
+}
 
 /** A coordinator; it opens its first round once `minTrainers` joined. */
 export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordinator {
@@ -128,14 +167,15 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
   const stepsOf = new Map<string, number>()
   const totals: RoundTotals = { bytes: 0, steps: 0, samples: 0, ...init.totals }
   let revision = init.revision ?? 0
-  let started = (init.round ?? 0) > 0
+  let started = false
+  const startBy = Date.now() + (init.startTimeoutMs ?? Number.POSITIVE_INFINITY)
   let stopped = false
   /** The parameter message of the open round, once it is committed */
   let current = { round: init.round ?? 0, done: false, message: encodeParamsMessage({ round: init.round ?? 0, version: init.version ?? 0, done: false }, init.params) }
   const waiters = new Set<{ round: number, resolve: () => void }>()
   let publishing = Promise.resolve()
-  let finish!: { resolve: (v: { params: Float32Array, version: number }) => void, reject: (err: Error) => void }
-  const finished = new Promise<{ params: Float32Array, version: number }>((resolve, reject) => { finish = { resolve, reject } })
+  let finish!: { resolve: (v: { params: Float32Array, version: number, revision: number }) => void, reject: (err: Error) => void }
+  const finished = new Promise<{ params: Float32Array, version: number, revision: number }>((resolve, reject) => { finish = { resolve, reject } })
   finished.catch(() => {})
 
   /** Whether a trainer asking for round `round` gets an answer now: it is open (or later) */
@@ -152,7 +192,8 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
 
   const publish = async (commit: Commit): Promise<void> => {
     const next = commit.round + 1
-    const done = next >= init.rounds
+    const reached = init.until?.(commit.round, commit.params) === true
+    const done = next >= init.rounds || reached
     const steps = commit.included.reduce((n, id) => n + (stepsOf.get(`${commit.round}/${id}`) ?? 0), 0)
     for (const key of stepsOf.keys()) if (key.startsWith(`${commit.round}/`)) stepsOf.delete(key)
     const after = { bytes: totals.bytes, steps: totals.steps + steps, samples: totals.samples + commit.samples }
@@ -164,6 +205,7 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
       dropped: commit.dropped,
       trainers: rounds.state().trainers,
       samples: commit.samples,
+      done,
       totals: after,
       token: init.token,
       coordinator: init.peerId
@@ -182,7 +224,7 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
     wake()
     if (done) {
       stop()
-      finish.resolve({ params, version: commit.version })
+      finish.resolve({ params, version: commit.version, revision })
     }
   }
 
@@ -197,7 +239,7 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
 
   const timer = setInterval(() => {
     if (!started) {
-      if (rounds.state().trainers.length < minTrainers) return
+      if (rounds.state().trainers.length < minTrainers && Date.now() < startBy) return
       started = true
       committed(rounds.tick(Date.now()))
       wake()
@@ -226,8 +268,13 @@ export function createRoundCoordinator (init: RoundCoordinatorInit): RoundCoordi
       if (owner != null && owner !== requester) trainerOf.delete(owner)
       trainerOf.set(requester, trainer)
       peerOf.set(trainer, requester)
-      const answer = rounds.join(trainer, Date.now())
-      // before the first round opens everyone starts in it
+      const now = Date.now()
+      const answer = rounds.join(trainer, now)
+      // a trainer told to start in the round must be expected in it: with none
+      // open (a coordinator that took over, or every trainer gone), open it
+      // now rather than at the next tick, which its report could beat.
+      // Before the first round opens everyone starts in it.
+      if (started && !rounds.state().open) rounds.tick(now)
       return { firstRound: answer.firstRound }
     },
     async params (input, _requester, signal) {

@@ -36,7 +36,7 @@ export interface ReportAnswer {
 
 /** A round's starting parameters (absent once the run is over). */
 export interface ParamsHeader {
-  /** The round these parameters start; equal to the run's rounds once it is over */
+  /** The round these parameters start; once the run is over, the number of rounds it ran */
   round: number
   version: number
   /** Whether the run is over (the parameters are then the final model) */

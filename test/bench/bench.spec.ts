@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runBench } from '../../bench/run.ts'
 import { FANOUT_SYSTEMS, FANOUT_WORKERS } from '../../bench/cases/fanout.ts'
 import { STREAM_SYSTEMS } from '../../bench/cases/streaming.ts'
+import { TRAINING_WORKERS } from '../../bench/cases/training.ts'
 import { IN_FLIGHT, jsonRow, UNARY_SYSTEMS } from '../../bench/cases/unary.ts'
 
 const BENCH_TIMEOUT_MS = 15 * 60_000
@@ -155,12 +156,23 @@ describe('npm run bench -- --quick', () => {
     }
   })
 
+  it('trains with 1, 2 and 4 workers until the committed model reaches the target accuracy', () => {
+    const { params, runs } = results.training
+    expect(runs.map((r: any) => r.workers)).toEqual(TRAINING_WORKERS)
+    for (const r of runs) {
+      expect(r.reached, `${r.workers} workers`).toBe(true)
+      expect(r.accuracy, `${r.workers} workers`).toBeGreaterThanOrEqual(params.targetAccuracy)
+      expect(r.roundsToAccuracy, `${r.workers} workers`).toBeGreaterThan(0)
+      expect(r.timeToAccuracyMs, `${r.workers} workers`).toBeGreaterThan(0)
+    }
+  })
+
   it('writes results.json, the chart and the tables', () => {
     const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
-    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'map', 'overhead', 'consensus', 'targets']))
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['unary', 'streaming', 'claim', 'fanout', 'failover', 'scale', 'bundle', 'idle', 'map', 'overhead', 'consensus', 'training', 'targets']))
     expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     const tables = readFileSync(join(out, 'results.md'), 'utf8')
-    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory', 'Jobs of many tasks', 'Telemetry overhead', 'Consensus group vs etcd']) {
+    for (const heading of ['Targets', 'Unary', 'Streaming', 'claim', 'Fan-out', 'Failover', 'Scale', 'bundle', 'Idle worker memory', 'Jobs of many tasks', 'Telemetry overhead', 'Consensus group vs etcd', 'Training: time to']) {
       expect(tables).toContain(heading)
     }
   })

@@ -94,6 +94,54 @@ describe('round coordinator', () => {
     expect(c.handlers.join({ trainer: 'b' }, 'peer-b2').firstRound).toBe(2)
   })
 
+  it('a coordinator taking over waits for the trainers it expects, a start timeout at most', async () => {
+    const group = memoryGroup()
+    await group.put(roundKey(RUN), { round: 2 })
+    coordinator = createRoundCoordinator({ run: RUN, peerId: 'me', group, token: 5, params: new Float32Array(SIZE), outer: { kind: 'average' }, roundTimeoutMs: 60_000, rounds: 5, round: 3, version: 3, revision: 1, minTrainers: 3, startTimeoutMs: 300 })
+    const c = coordinator
+    c.handlers.join({ trainer: 'a' }, 'peer-a')
+    c.handlers.join({ trainer: 'b' }, 'peer-b')
+    const started = Date.now()
+    const first = await params(c, 3, 'peer-a')
+    // the third never came back: the round opened at the timeout, with the two that did
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    expect(first.header).toEqual({ round: 3, version: 3, done: false })
+    expect(c.handlers.report(report('a', 3, 1), 'peer-a')).toEqual({ accepted: true, nextRound: 4 })
+    expect(c.handlers.report(report('b', 3, 1), 'peer-b')).toEqual({ accepted: true, nextRound: 4 })
+    expect((await params(c, 4, 'peer-a')).header).toEqual({ round: 4, version: 4, done: false })
+  })
+
+  it('a trainer joining once every other is gone is expected in the round it is told to start, even reporting before the next tick', async () => {
+    coordinator = createRoundCoordinator({ run: RUN, peerId: 'me', group: memoryGroup(), token: 1, params: new Float32Array(SIZE), outer: { kind: 'average' }, roundTimeoutMs: 60_000, rounds: 5 })
+    const c = coordinator
+    c.handlers.join({ trainer: 'a' }, 'peer-a')
+    await params(c, 0, 'peer-a')
+    c.handlers.report(report('a', 0, 1), 'peer-a')
+    await params(c, 1, 'peer-a')
+    c.peerGone('peer-a')
+    // round 1 closed empty and no round is open; b joins, is handed the next and reports without yielding to the timer
+    await settle()
+    const { firstRound } = c.handlers.join({ trainer: 'b' }, 'peer-b')
+    expect(firstRound).toBe(2)
+    expect((await params(c, firstRound, 'peer-b')).header.round).toBe(firstRound)
+    expect(c.handlers.report(report('b', firstRound, 1), 'peer-b')).toEqual({ accepted: true, nextRound: firstRound + 1 })
+  })
+
+  it('ends the run early once `until` says so, and the record says it is done', async () => {
+    const group = memoryGroup()
+    coordinator = createRoundCoordinator({ run: RUN, peerId: 'me', group, token: 1, params: new Float32Array(SIZE), outer: { kind: 'average' }, roundTimeoutMs: 60_000, rounds: 10, until: round => round === 1 })
+    const c = coordinator
+    c.handlers.join({ trainer: 'a' }, 'peer-a')
+    for (const round of [0, 1]) {
+      await params(c, round, 'peer-a')
+      c.handlers.report(report('a', round, 1), 'peer-a')
+    }
+    const final = await c.finished
+    expect(final.version).toBe(2)
+    expect((await params(c, 2, 'peer-a')).header).toEqual({ round: 2, version: 2, done: true })
+    expect(group.data.get(roundKey(RUN))).toMatchObject({ revision: final.revision, value: { round: 1, done: true } })
+  })
+
   it('stops once another coordinator moved the round key on', async () => {
     const group = memoryGroup()
     coordinator = createRoundCoordinator({ run: RUN, peerId: 'me', group, token: 1, params: new Float32Array(SIZE), outer: { kind: 'average' }, roundTimeoutMs: 60_000, rounds: 3 })

@@ -5,7 +5,9 @@
  * model the run writes must score at least 93% on the held-out digits,
  * within a point of one process trained on as many samples, with at least
  * 50x fewer parameter bytes than averaging every step; and the same seed
- * without faults must write the same model.json, byte for byte.
+ * without faults must write the same model.json, byte for byte. With the
+ * coordinator itself SIGKILLed mid-run, another trainer takes the role
+ * through the lock (a higher fencing token) and the run still finishes.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -43,10 +45,16 @@ describe('demo: training across the mesh', () => {
     const victim = nameOf[report.killed[0]]
     const joiner = nameOf[report.joined[0]]
     expect(joiner).toBe('trainer-4')
-    // the victim counts up to the round it died in, never after; the joiner takes part before the end
+    // every round committed once, as the group holds them
+    expect(report.committedRounds).toEqual(Array.from({ length: ROUNDS }, (_, r) => r))
+    expect(report.killRound).toBe(KILL_ROUND)
+    // killed after it trained on round KILL_ROUND and before it reported: it
+    // counts up to the round before, never after
     expect(report.included[KILL_ROUND - 1]).toContain(victim)
     expect(report.included.slice(KILL_ROUND).flat()).not.toContain(victim)
-    expect(report.included[ROUNDS - 1]).toContain(joiner)
+    // the joiner comes in while round KILL_ROUND + 1 is open and trains from the next one to the end
+    expect(report.included.slice(0, KILL_ROUND + 2).flat()).not.toContain(joiner)
+    for (const round of report.included.slice(KILL_ROUND + 2)) expect(round).toContain(joiner)
     expect(report.included[ROUNDS - 1]).toHaveLength(4)
 
     // what the report claims, checked on the model file itself
@@ -55,6 +63,27 @@ describe('demo: training across the mesh', () => {
     expect(report.accuracy).toBeGreaterThanOrEqual(0.93)
     expect(report.accuracy).toBeGreaterThanOrEqual(report.baselineAccuracy - 0.01)
     expect(report.bytesIfEveryStep / report.bytesSent).toBeGreaterThanOrEqual(50)
+  }, RUN_TIMEOUT_MS + 10_000)
+
+  it('the coordinator SIGKILLed mid-run: another trainer takes over through the lock and the run finishes', async () => {
+    const { report, model } = await train(['--workers', '4', '--kill', '1', '--kill-coordinator', '--rounds', String(ROUNDS), '--seed', '2'])
+    const nameOf = Object.fromEntries(Object.entries(report.peers as Record<string, string>).map(([n, id]) => [id, n]))
+    const [first, second] = report.coordinators
+    expect(report.killed).toEqual([first.peerId])
+    expect(report.coordinators).toHaveLength(2)
+    expect(second.trainer).not.toBe(first.trainer)
+    expect(second.token).toBeGreaterThan(first.token)
+    // the new coordinator starts from the round the old one had open, which is lost, not skipped
+    expect(second.fromRound).toBe(KILL_ROUND)
+    expect(report.committedRounds).toEqual(Array.from({ length: ROUNDS }, (_, r) => r))
+    const victim = nameOf[report.killed[0]]
+    expect(report.included[KILL_ROUND - 1]).toContain(victim)
+    expect(report.included.slice(KILL_ROUND).flat()).not.toContain(victim)
+    // the new coordinator waits for the survivors before it opens its first round: each round after the kill has all three
+    for (const round of report.included.slice(KILL_ROUND)) expect(round).toHaveLength(3)
+    const { shape, params } = parseModelJson(model)
+    expect(accuracy(shape, params, loadMnist().test)).toBe(report.accuracy)
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.93)
   }, RUN_TIMEOUT_MS + 10_000)
 
   it('the same seed without faults writes the same model.json', async () => {
