@@ -23,6 +23,8 @@ import type { Browser, Page } from 'playwright-core'
 
 const DEMO = join(ROOT, 'demos/training/run.ts')
 const RUN_TIMEOUT_MS = 120_000
+/** How long the demo has to stop its trainers once told to (SIGTERM) before it is killed. */
+const STOP_GRACE_MS = 10_000
 const ROUNDS = 3
 const SEED = 1
 /** A point of the test set: what the summation order of the deltas (names sort differently) may cost at most. */
@@ -43,7 +45,15 @@ describe('demo: a browser tab trains with the Node trainers', () => {
     let output = ''
     child.stderr.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-8_000) })
     const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
-    const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+    // SIGTERM lets the demo stop its trainers; SIGKILL would leave them running
+    const stop = async (): Promise<void> => {
+      if (child.exitCode != null || child.signalCode != null) return
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
+      await exited
+      clearTimeout(timer)
+    }
+    const killer = setTimeout(() => { void stop() }, RUN_TIMEOUT_MS)
     const printedUrl = new Promise<string>((resolve, reject) => {
       child.once('exit', code => { reject(new Error(`the demo exited with ${code} before it printed a URL: ${output}`)) })
       createInterface({ input: child.stdout }).on('line', line => {
@@ -69,7 +79,7 @@ describe('demo: a browser tab trains with the Node trainers', () => {
       expect(await exited, output).toBe(0)
     } finally {
       clearTimeout(killer)
-      child.kill('SIGKILL')
+      await stop()
     }
 
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'))
@@ -86,5 +96,5 @@ describe('demo: a browser tab trains with the Node trainers', () => {
     const { shape, params } = parseModelJson(await readFile(join(dir, 'model.json'), 'utf8'))
     expect(accuracy(shape, params, split.test)).toBe(report.accuracy)
     expect(report.accuracy).toBeGreaterThanOrEqual(bar)
-  }, RUN_TIMEOUT_MS + 30_000)
+  }, RUN_TIMEOUT_MS + STOP_GRACE_MS + 30_000)
 })
