@@ -119,6 +119,8 @@ let coordinator: string | undefined
 const coordinators: Array<{ trainer: string, token: number, fromRound: number }> = []
 /** Trainers waiting at each pause point (the kill round, the round the late trainers join in) */
 const paused = new Map<number, Set<string>>()
+/** The commits the coordinators printed, by round (the group's history is read at the end instead when it can be) */
+const heard = new Map<number, { round: number, included: string[], leftOut: string[], coordinator: string, token: number }>()
 /** Late trainers the coordinator took in */
 const taken = new Set<string>()
 /** When every trainer was up, and the test accuracy of each committed model (with --until-accuracy) */
@@ -134,6 +136,7 @@ function onEvent (e: PeerEvent): void {
     coordinators.push({ trainer: e.trainer, token: Number(e.token), fromRound: Number(e.round) })
     console.log(`${e.trainer} coordinates from round ${Number(e.round) + 1} (lock token ${String(e.token)})`)
   } else if (e.event === 'commit') {
+    heard.set(Number(e.round), { round: Number(e.round), included: e.included as string[], leftOut: e.leftOut as string[], coordinator: String(e.coordinator), token: Number(e.token) })
     const leftOut = (e.leftOut as string[]).length > 0 ? `; left out ${(e.leftOut as string[]).join(', ')}` : ''
     const score = typeof e.accuracy === 'number' ? ` (test accuracy ${(100 * e.accuracy).toFixed(1)}%)` : ''
     if (typeof e.accuracy === 'number') scores.push({ round: Number(e.round), accuracy: e.accuracy, atMs: Date.now() - upAt })
@@ -253,7 +256,7 @@ try {
   const model = parseModelJson(await readFile(join(out, 'model.json'), 'utf8'))
   const steps = Number(summary.steps)
   // what the group committed, round by round, whichever coordinator printed it
-  const history = summary.history as Array<{ round: number, included: string[], leftOut: string[], coordinator: string, token: number }>
+  const history = (summary.history ?? [...heard.values()].sort((a, b) => a.round - b.round)) as Array<{ round: number, included: string[], leftOut: string[], coordinator: string, token: number }>
   const baseline = createTrainer({ shape: MNIST_SHAPE, shard: split.train, innerSteps: Math.max(1, steps), batchSize: TRAINING_DEFAULTS.batchSize, optimiser: TRAINING_DEFAULTS.inner, seed })
   baseline.runRound(initParams(MNIST_SHAPE, seed))
   const reached = untilAccuracy == null ? undefined : scores.find(s => s.accuracy >= untilAccuracy)
@@ -269,6 +272,7 @@ try {
     seed,
     peers: { ...Object.fromEntries(processes.map(p => [p.name, p.peerId])), ...page?.holders() },
     browsers: Object.values(page?.holders() ?? {}),
+    historyFrom: summary.history == null ? 'commits printed' : 'group',
     included: history.map(r => r.included),
     leftOut: history.map(r => r.leftOut),
     committedRounds: history.map(r => r.round),

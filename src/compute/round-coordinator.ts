@@ -17,7 +17,7 @@
  */
 
 import { logger } from '@libp2p/logger'
-import { InvalidArgumentError } from '../errors.ts'
+import { InvalidArgumentError, TimeoutError } from '../errors.ts'
 import { createRounds } from './rounds.ts'
 import { decodeReport, encodeParamsMessage } from './round-wire.ts'
 import type { Commit, Rounds } from './rounds.ts'
@@ -29,6 +29,8 @@ const log = logger('meshwork:rounds')
 
 /** How often the coordinator looks at the round deadline. */
 export const ROUND_TICK_MS = 50
+/** How long reading a run's round history waits by default. */
+export const DEFAULT_HISTORY_TIMEOUT_MS = 5_000
 /** Parameter requests waiting at most, per trainer the coordinator tracks. */
 const WAITERS_PER_TRAINER = 2
 
@@ -132,16 +134,22 @@ export const roundKey = (run: string): string => `${run}/round`
  * The round records of run `run` as the group kept them, oldest first, up
  * to revision `toRevision` (the last commit): what every coordinator of the
  * run committed, whoever printed it. Rejects with `CompactedError` once the
- * group's history no longer reaches the first round.
+ * group's history no longer reaches the first round, `TimeoutError` after
+ * `timeoutMs`.
  */
-export async function roundHistory (group: ConsensusGroup, run: string, toRevision: number, options: { signal?: AbortSignal } = {}): Promise<RoundRecord[]> {
+export async function roundHistory (group: ConsensusGroup, run: string, toRevision: number, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<RoundRecord[]> {
   const records: RoundRecord[] = []
   const stop = new AbortController()
-  const signal = options.signal == null ? stop.signal : AbortSignal.any([stop.signal, options.signal])
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HISTORY_TIMEOUT_MS
+  const deadline = AbortSignal.timeout(timeoutMs)
+  const signal = AbortSignal.any([stop.signal, deadline, ...(options.signal == null ? [] : [options.signal])])
   try {
     await new Promise<void>((resolve, reject) => {
-      if (signal.aborted) { reject(signal.reason); return }
-      signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+      const abort = (): void => {
+        reject(deadline.aborted && options.signal?.aborted !== true ? new TimeoutError(`the round history did not reach revision ${toRevision} in ${timeoutMs} ms`) : signal.reason)
+      }
+      if (signal.aborted) { abort(); return }
+      signal.addEventListener('abort', abort, { once: true })
       group.watch(roundKey(run), change => {
         if (change.key === roundKey(run) && change.type === 'put' && change.revision <= toRevision) records.push(change.value as unknown as RoundRecord)
         if (change.revision >= toRevision) resolve()
