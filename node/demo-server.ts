@@ -2,6 +2,7 @@
  * Serves the browser demo and tells it where the relay is (`/config.json`).
  */
 import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve } from 'node:path'
 import { packageRoot } from './package-root.ts'
@@ -24,6 +25,8 @@ export interface DemoServerInit {
   relayAddrs: string[]
   /** Folder of the built demo; default dist/demo */
   dir?: string
+  /** Answers of their own by path, taken before `/config.json` and the built files */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>
 }
 
 export interface DemoServer {
@@ -36,6 +39,11 @@ export async function serveDemo (init: DemoServerInit): Promise<DemoServer> {
   const config = JSON.stringify({ relayAddrs: init.relayAddrs })
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0])
+    const route = init.routes != null && Object.hasOwn(init.routes, path) ? init.routes[path] : undefined
+    if (route != null) {
+      Promise.resolve(route(req, res)).catch(() => { res.destroy() })
+      return
+    }
     if (path === '/config.json') {
       res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' })
       res.end(config)

@@ -18,6 +18,10 @@ import type { InnerOptimiserConfig } from '../../src/compute/optimiser.ts'
 import type { OuterOptimiserConfig } from '../../src/compute/outer.ts'
 import type { ParamEncoding } from '../../src/compute/codec.ts'
 
+/** The consensus group of the demo, and the run's name in it. */
+export const TRAINING_GROUP = 'training'
+export const TRAINING_RUN = 'mnist'
+
 /** Settings of a DiLoCo run. */
 export interface TrainingSettings {
   rounds: number
@@ -42,3 +46,6 @@ export const TRAINING_DEFAULTS: TrainingSettings = {
   deltaEncoding: 'int8',
   seed: 1
 }
+
+/** The seed of trainer `index`'s batch order in a run seeded with `seed`. */
+export const trainerSeed = (seed: number, index: number): number => seed * 1000 + index

@@ -29,15 +29,12 @@ import { toModelJson } from '../../src/compute/model-json.ts'
 import { createRoundCoordinator, roundHistory, roundKey } from '../../src/compute/round-coordinator.ts'
 import { roundClient, runRoundTrainer, serveRoundCoordinator } from '../../src/compute/round-mesh.ts'
 import { loadMnist, shard } from './data.ts'
-import { TRAINING_DEFAULTS } from './hyperparameters.ts'
+import { TRAINING_DEFAULTS, TRAINING_GROUP, TRAINING_RUN, trainerSeed } from './hyperparameters.ts'
 import { LOCK_WAIT_MS } from '../../src/consensus/constants.ts'
 import type { RoundCoordinator, RoundRecord } from '../../src/compute/round-coordinator.ts'
 import type { RoundClient } from '../../src/compute/round-mesh.ts'
 import type { ConsensusGroup, KeyValue, Lock } from '../../src/consensus/types.ts'
 
-/** The consensus group of the demo, and the run's name in it. */
-export const TRAINING_GROUP = 'training'
-export const TRAINING_RUN = 'mnist'
 /**
  * The coordinator's lock outlives a dead holder by this much: long enough
  * that its keepalives survive the holder's own rounds of training (which
@@ -66,7 +63,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'pause-at': { type: 'string' },
     'until-accuracy': { type: 'string' },
-    standby: { type: 'boolean', default: false }
+    standby: { type: 'boolean', default: false },
+    ws: { type: 'boolean', default: false }
   }
 })
 const index = Number(values.index)
@@ -103,7 +101,9 @@ if (values.standby === true) {
   say('ready')
   await command('join')
 }
-const node = await createMeshNode({ bootstrap: [values.bootstrap as string], privateKey: await loadIdentity(values.key), webrtc: false })
+// with --ws browser tabs reach this peer (and the coordinator's services on it) over WebSockets
+const listen = values.ws === true ? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] : undefined
+const node = await createMeshNode({ bootstrap: [values.bootstrap as string], privateKey: await loadIdentity(values.key), webrtc: false, listen })
 const stopping = new AbortController()
 const shutdown = (): void => {
   stopping.abort()
@@ -124,7 +124,7 @@ const trainer = createTrainer({
   innerSteps: settings.innerSteps,
   batchSize: settings.batchSize,
   optimiser: settings.inner,
-  seed: seed * 1000 + index
+  seed: trainerSeed(seed, index)
 })
 /** The last parameters this trainer was sent, from which it can take over coordinating */
 let last: { round: number, version: number, params: Float32Array } | undefined

@@ -1,5 +1,5 @@
 /**
- * `npm run demo:train -- --workers N --kill K [--kill-coordinator] --join J --out DIR [--seed S] [--rounds R] [--round-timeout MS] [--until-accuracy A]`
+ * `npm run demo:train -- --workers N --kill K [--kill-coordinator] --join J --out DIR [--browser B] [--seed S] [--rounds R] [--round-timeout MS] [--until-accuracy A]`
  *
  * Data-parallel training of a 784-64-10 MLP on the MNIST digits across a
  * mesh of trainer processes, DiLoCo-style: this process starts a bootstrap
@@ -19,18 +19,25 @@
  * In the round after, the trainers wait the same way until the late ones
  * have joined, so that these train from the next round on however long
  * their start took.
+ *
+ * With `--browser B` it also serves the training page and prints its URL:
+ * each of the first B tabs that open it trains as `browser-0`, `browser-1`,
+ * … on a shard of its own, and the first round waits for all of them.
  */
 import { parseArgs } from 'node:util'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMeshNode } from '../../node/index.ts'
 import { MNIST_SHAPE, accuracy, initParams, paramCount } from '../../src/compute/mlp.ts'
 import { createTrainer } from '../../src/compute/trainer.ts'
 import { parseModelJson } from '../../src/compute/model-json.ts'
 import { everyStepBytes } from '../../src/compute/traffic.ts'
-import { loadMnist } from './data.ts'
-import { TRAINING_DEFAULTS } from './hyperparameters.ts'
+import { loadMnist, shard } from './data.ts'
+import { TRAINING_DEFAULTS, TRAINING_RUN, trainerSeed } from './hyperparameters.ts'
 import { startTrainer, stopTrainers, trainerIdentity } from './peers.ts'
+import { buildTrainingPage, serveTrainingPage } from './browser-trainers.ts'
+import type { TrainingPage } from './browser-trainers.ts'
 import type { PeerEvent, TrainerProcess } from './peers.ts'
 
 /** Peers hosting the consensus group (the first ones started). */
@@ -39,14 +46,17 @@ const GROUP_MEMBERS = 3
 const KILL_AT = 0.4
 /** Default round timeout: a healthy trainer on a busy machine is never this late. */
 const DEFAULT_ROUND_TIMEOUT_MS = 20_000
+/** Browser places a run offers at most. */
+const MAX_BROWSERS = 16
 
-const usage = 'npm run demo:train -- --workers N --kill K [--kill-coordinator] --join J --out DIR [--seed S] [--rounds R] [--round-timeout MS] [--until-accuracy A]'
+const usage = 'npm run demo:train -- --workers N --kill K [--kill-coordinator] --join J --out DIR [--browser B] [--seed S] [--rounds R] [--round-timeout MS] [--until-accuracy A]'
 const { values } = parseArgs({
   options: {
     workers: { type: 'string', default: '4' },
     kill: { type: 'string', default: '0' },
     'kill-coordinator': { type: 'boolean', default: false },
     join: { type: 'string', default: '0' },
+    browser: { type: 'string', default: '0' },
     out: { type: 'string' },
     seed: { type: 'string', default: String(TRAINING_DEFAULTS.seed) },
     rounds: { type: 'string', default: String(TRAINING_DEFAULTS.rounds) },
@@ -54,7 +64,7 @@ const { values } = parseArgs({
     'until-accuracy': { type: 'string' }
   }
 })
-const [workers, kill, joiners, seed, rounds, roundTimeoutMs] = [values.workers, values.kill, values.join, values.seed, values.rounds, values['round-timeout']].map(Number)
+const [workers, kill, joiners, browsers, seed, rounds, roundTimeoutMs] = [values.workers, values.kill, values.join, values.browser, values.seed, values.rounds, values['round-timeout']].map(Number)
 const members = Math.min(GROUP_MEMBERS, workers)
 const killRound = Math.max(1, Math.floor(KILL_AT * rounds))
 const joinRound = killRound + 1
@@ -62,8 +72,8 @@ const killCoordinator = values['kill-coordinator'] === true
 const untilAccuracy = values['until-accuracy'] == null ? undefined : Number(values['until-accuracy'])
 const problem = values.out == null
   ? '--out DIR is required'
-  : ![workers, kill, joiners, seed, rounds, roundTimeoutMs].every(Number.isInteger) || workers < 1 || kill < 0 || joiners < 0 || rounds < 1 || roundTimeoutMs < 1
-    ? 'the counts are integers: workers and rounds >= 1, kill and join >= 0'
+  : ![workers, kill, joiners, browsers, seed, rounds, roundTimeoutMs].every(Number.isInteger) || workers < 1 || kill < 0 || joiners < 0 || browsers < 0 || browsers > MAX_BROWSERS || rounds < 1 || roundTimeoutMs < 1
+    ? `the counts are integers: workers and rounds >= 1, kill and join >= 0, browser from 0 to ${MAX_BROWSERS}`
     : kill >= workers
       ? '--kill must leave at least one worker'
       : killCoordinator && kill < 1
@@ -83,18 +93,21 @@ const out = values.out as string
 await mkdir(join(out, 'peers'), { recursive: true })
 
 const startedAt = Date.now()
-const hub = await createMeshNode({ webrtc: false })
+// tabs reach the hub and the trainers over WebSockets
+const hub = await createMeshNode({ webrtc: false, listen: browsers > 0 ? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] : undefined })
 const bootstrap = hub.addrs().find(a => a.includes('/tcp/') && !a.includes('/ws')) as string
 const identities = await Promise.all(Array.from({ length: workers + joiners }, async (_, i) => trainerIdentity(join(out, 'peers'), i)))
+const shards = workers + joiners + browsers
 const args = [
   '--bootstrap', bootstrap,
   '--members', identities.slice(0, members).map(id => id.peerId).join(','),
-  '--shards', String(workers + joiners),
-  '--min-trainers', String(workers),
+  '--shards', String(shards),
+  '--min-trainers', String(workers + browsers),
   '--rounds', String(rounds),
   '--seed', String(seed),
   '--round-timeout', String(roundTimeoutMs),
   '--out', out,
+  ...(browsers > 0 ? ['--ws'] : []),
   ...(untilAccuracy == null ? [] : ['--until-accuracy', String(untilAccuracy)])
 ]
 
@@ -190,24 +203,56 @@ function joinSome (): void {
   }
 }
 
+/** The fixed split, loaded once (for the tabs' shards and the report). */
+let mnistSplit: ReturnType<typeof loadMnist> | undefined
+const mnist = (): ReturnType<typeof loadMnist> => (mnistSplit ??= loadMnist())
+
+/** The training page, built into a folder of its own; its places take the last shards. */
+let pageDir: string | undefined
+async function startPage (): Promise<TrainingPage> {
+  pageDir = await mkdtemp(join(tmpdir(), 'meshwork-training-page-'))
+  await buildTrainingPage(pageDir)
+  const train = shard(mnist().train, shards, seed)
+  const places = Array.from({ length: browsers }, (_, b) => ({ shard: train[workers + joiners + b], seed: trainerSeed(seed, workers + joiners + b) }))
+  return serveTrainingPage({
+    dir: pageDir,
+    bootstrap: hub.addrs().filter(a => a.includes('/ws')),
+    run: TRAINING_RUN,
+    places,
+    settings: { ...TRAINING_DEFAULTS, rounds, seed },
+    callTimeoutMs: 4 * roundTimeoutMs,
+    onClaim: (name, peerId) => { console.log(`${name} (${peerId}) joins from a browser tab`) }
+  })
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { failed(new Error('interrupted')) })
 let timeout: ReturnType<typeof setTimeout> | undefined
+let pageUp: Promise<TrainingPage> | undefined
+let page: TrainingPage | undefined
 try {
   const pauses = [...(kill > 0 ? [killRound] : []), ...(joiners > 0 ? [joinRound] : [])]
   const pause = pauses.length > 0 ? ['--pause-at', pauses.join(',')] : []
   for (let i = 0; i < workers; i++) processes.push(startTrainer(i, identities[i], [...args, ...pause], onEvent))
   for (let j = 0; j < joiners; j++) standby.push(startTrainer(workers + j, identities[workers + j], args, onEvent, true))
   processes.push(...standby)
+  pageUp = browsers > 0 ? startPage() : undefined
+  pageUp?.catch(() => {})
   await Promise.all(processes.map(async p => p.up))
-  upAt = Date.now()
   console.log(`${workers} trainers up (${members} host the consensus group); ${rounds} rounds of ${TRAINING_DEFAULTS.innerSteps} inner steps`)
+  if (pageUp != null) {
+    page = await pageUp
+    console.log(`open ${page.url} in a browser to train in a tab; the first round waits for ${browsers} tab${browsers > 1 ? 's' : ''}`)
+    await Promise.race([page.full, done])
+  }
+  // every trainer is in: the clock of --until-accuracy starts
+  upAt = Date.now()
   timeout = setTimeout(() => { failed(new Error('the run did not finish')) }, rounds * (roundTimeoutMs + 10_000) + 60_000)
   const summary = await done
   clearTimeout(timeout)
   const trainMs = Date.now() - startedAt
   await stopTrainers(processes)
 
-  const split = loadMnist()
+  const split = mnist()
   const model = parseModelJson(await readFile(join(out, 'model.json'), 'utf8'))
   const steps = Number(summary.steps)
   // what the group committed, round by round, whichever coordinator printed it
@@ -225,7 +270,8 @@ try {
     bytesIfEveryStep: everyStepBytes(steps, paramCount(MNIST_SHAPE)),
     workers,
     seed,
-    peers: Object.fromEntries(processes.map(p => [p.name, p.peerId])),
+    peers: { ...Object.fromEntries(processes.map(p => [p.name, p.peerId])), ...page?.holders() },
+    browsers: Object.values(page?.holders() ?? {}),
     historyFrom: summary.history == null ? 'commits printed' : 'group',
     included: history.map(r => r.included),
     leftOut: history.map(r => r.leftOut),
@@ -250,5 +296,7 @@ try {
 } finally {
   clearTimeout(timeout)
   await stopTrainers(processes)
+  await pageUp?.then(async p => { await p.close() }, () => {})
+  if (pageDir != null) await rm(pageDir, { recursive: true, force: true })
   await hub.stop()
 }

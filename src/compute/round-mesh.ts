@@ -15,7 +15,7 @@ import { roundServices } from './round-coordinator.ts'
 import type { RoundCoordinator, RoundHandlers } from './round-coordinator.ts'
 import type { ParamEncoding } from './codec.ts'
 import type { ParamsHeader, ReportAnswer } from './round-wire.ts'
-import type { Trainer } from './trainer.ts'
+import type { Contribution } from './outer.ts'
 import type { MeshNode } from '../types.ts'
 
 const log = logger('meshwork:rounds')
@@ -104,10 +104,21 @@ export function roundClient (node: MeshNode, run: string, local: () => RoundHand
   }
 }
 
+/**
+ * What trains a round: a `Trainer` of `trainer.ts`, or one whose rounds run
+ * elsewhere (a browser tab's Web Worker) and resolve later.
+ */
+export interface RoundTrainer {
+  /** Trains from `global` and returns the round's contribution. */
+  runRound(global: Float32Array): Contribution | Promise<Contribution>
+  /** Inner steps each round runs */
+  readonly innerSteps: number
+}
+
 /** What a trainer's loop needs. */
 export interface RoundTrainerInit {
   client: RoundClient
-  trainer: Trainer
+  trainer: RoundTrainer
   /** The trainer's name in the run (the same across its restarts) */
   name: string
   encoding: ParamEncoding
@@ -138,7 +149,7 @@ export async function runRoundTrainer (init: RoundTrainerInit): Promise<{ header
         failingSince = undefined
         init.onParams?.(got.header, got.params)
         if (got.header.done) return got
-        const { delta, samples } = trainer.runRound(got.params)
+        const { delta, samples } = await trainer.runRound(got.params)
         const answer = await client.report(encodeReport({ trainer: name, round: got.header.round, samples, steps: trainer.innerSteps }, delta, init.encoding), { signal })
         init.onReport?.(got.header.round, answer)
         if (!answer.accepted && answer.reason === 'unknown-trainer') break
