@@ -35,8 +35,8 @@ interface Side {
 }
 
 export async function consensusCase (ctx: BenchContext): Promise<Record<string, any>> {
-  const durationMs = ctx.quick ? 2_000 : 10_000
-  const failoverRuns = ctx.quick ? 2 : 10
+  const durationMs = ctx.quick ? 1_000 : 10_000
+  const failoverRuns = ctx.quick ? 1 : 10
   const results: Record<string, any> = { members: MEMBERS, valueBytes: KV_VALUE_BYTES, durationMs }
   for (const system of ['etcd', 'meshwork'] as const) {
     ctx.log(`consensus: ${system}`)

@@ -3,6 +3,7 @@
  * of each system share one process; the requester is another.
  */
 import { runSystemCase } from './context.ts'
+import { eachRun } from './quick.ts'
 import type { BenchContext } from './context.ts'
 import type { FanoutParams } from '../roles/measure.ts'
 
@@ -16,10 +17,9 @@ export function fanoutParams (quick: boolean): FanoutParams {
 }
 
 export async function fanoutCase (ctx: BenchContext, systems = FANOUT_SYSTEMS): Promise<Record<string, any>> {
-  const out: Record<string, any> = {}
-  for (const system of systems) {
+  const results = await eachRun(ctx, systems, async system => {
     ctx.log(`fan-out: ${system}`)
-    out[system] = await runSystemCase(ctx, system, 'fanout', fanoutParams(ctx.quick), { workers: FANOUT_WORKERS, concurrency: 4 })
-  }
-  return out
+    return runSystemCase(ctx, system, 'fanout', fanoutParams(ctx.quick), { workers: FANOUT_WORKERS, concurrency: 4 })
+  })
+  return Object.fromEntries(systems.map((system, i) => [system, results[i]]))
 }

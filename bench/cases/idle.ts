@@ -13,6 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { rssOf } from '../lib/proc-stats.ts'
 import { startRelay } from '../lib/relay.ts'
 import { median } from '../lib/stats.ts'
+import { eachRun } from './quick.ts'
 import type { BenchContext } from './context.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -21,8 +22,8 @@ const BINS = {
   source: `${ROOT}node/cli/bin.ts`
 }
 /** Left alone this long after it is up, before sampling (quick runs: the second figure) */
-const SETTLE_MS = [5_000, 2_000]
-const SAMPLES = [10, 4]
+const SETTLE_MS = [5_000, 1_000]
+const SAMPLES = [10, 2]
 const SAMPLE_EVERY_MS = 500
 const START_TIMEOUT_MS = 30_000
 const MB = 1024 * 1024
@@ -68,14 +69,17 @@ export async function idleCase (ctx: BenchContext): Promise<Record<string, any>>
   const relay = await startRelay()
   const out: Record<string, any> = { settleMs: SETTLE_MS[ctx.quick ? 1 : 0], runs }
   try {
-    for (const [name, bin] of Object.entries(BINS)) {
+    const bins = Object.entries(BINS)
+    const measured = await eachRun(ctx, bins, async ([name, bin]) => {
       const rss: number[] = []
       for (let i = 0; i < runs; i++) {
         rss.push(await idleWorkerRss(bin, relay.addr, ctx.quick))
       }
-      out[name] = { rssMB: Math.round(median(rss) / MB * 10) / 10, runsMB: rss.map(b => Math.round(b / MB * 10) / 10) }
-      ctx.log(`idle worker (${name}): ${out[name].rssMB} MB`)
-    }
+      const figures = { rssMB: Math.round(median(rss) / MB * 10) / 10, runsMB: rss.map(b => Math.round(b / MB * 10) / 10) }
+      ctx.log(`idle worker (${name}): ${figures.rssMB} MB`)
+      return figures
+    })
+    bins.forEach(([name], i) => { out[name] = measured[i] })
   } finally {
     await relay.stop()
   }

@@ -10,6 +10,7 @@
 import { benchFile, spawnChild } from '../lib/child.ts'
 import { startRelay } from '../lib/relay.ts'
 import { cpuMsOf } from '../lib/proc-stats.ts'
+import { eachRun } from './quick.ts'
 import type { BenchContext } from './context.ts'
 import type { MapRunOptions } from '../roles/map-work.ts'
 
@@ -53,25 +54,27 @@ async function runJob (ctx: BenchContext, run: Run): Promise<Record<string, any>
 
 export async function mapCase (ctx: BenchContext): Promise<Record<string, any>> {
   const tasks = ctx.quick ? 2_000 : 20_000
-  const throughput: Record<string, any> = {}
   const healthy = Array.from({ length: THROUGHPUT_WORKERS }, () => 0)
-  for (const [name, system, mode] of [['meshwork map', 'meshwork', 'map'], ['meshwork request() loop', 'meshwork', 'loop'], ['NATS queue group', 'nats', 'queue']] as const) {
+  const throughputRuns = [['meshwork map', 'meshwork', 'map'], ['meshwork request() loop', 'meshwork', 'loop'], ['NATS queue group', 'nats', 'queue']] as const
+  const throughputResults = await eachRun(ctx, throughputRuns, async ([name, system, mode]) => {
     ctx.log(`map throughput: ${name}`)
-    throughput[name] = await runJob(ctx, { system, mode, workMs: healthy, tasks, concurrency: THROUGHPUT_CONCURRENCY, warmup: Math.min(1_000, tasks) })
-  }
+    return runJob(ctx, { system, mode, workMs: healthy, tasks, concurrency: THROUGHPUT_CONCURRENCY, warmup: Math.min(1_000, tasks) })
+  })
+  const throughput = Object.fromEntries(throughputRuns.map(([name], i) => [name, throughputResults[i]]))
 
   const stragglerTasks = ctx.quick ? 120 : 600
   const three = [STRAGGLER_WORK_MS, STRAGGLER_WORK_MS, STRAGGLER_WORK_MS]
   const withSlow = [...three, STRAGGLER_WORK_MS * STRAGGLER_SLOWDOWN]
-  const straggler: Record<string, any> = {}
-  for (const [name, system, mode] of [['meshwork map', 'meshwork', 'map'], ['NATS queue group', 'nats', 'queue']] as const) {
+  const stragglerRuns = [['meshwork map', 'meshwork', 'map'], ['NATS queue group', 'nats', 'queue']] as const
+  const stragglerResults = await eachRun(ctx, stragglerRuns, async ([name, system, mode]) => {
     ctx.log(`map straggler: ${name}`)
     // warmed by one task per slot: connections up, the slow worker not yet told apart
     const base = { system, mode, tasks: stragglerTasks, concurrency: STRAGGLER_CONCURRENCY, warmup: STRAGGLER_CONCURRENCY }
     const alone = await runJob(ctx, { ...base, workMs: three })
     const slow = await runJob(ctx, { ...base, workMs: withSlow })
-    straggler[name] = { healthyMs: alone.ms, withSlowMs: slow.ms, ratio: slow.ms / alone.ms, speculated: slow.speculated, wrong: alone.wrong + slow.wrong }
-  }
+    return { healthyMs: alone.ms, withSlowMs: slow.ms, ratio: slow.ms / alone.ms, speculated: slow.speculated, wrong: alone.wrong + slow.wrong }
+  })
+  const straggler = Object.fromEntries(stragglerRuns.map(([name], i) => [name, stragglerResults[i]]))
   return {
     params: { tasks, workers: THROUGHPUT_WORKERS, concurrency: THROUGHPUT_CONCURRENCY, stragglerTasks, stragglerWorkMs: STRAGGLER_WORK_MS, slowdown: STRAGGLER_SLOWDOWN, stragglerConcurrency: STRAGGLER_CONCURRENCY },
     throughput,

@@ -24,7 +24,7 @@ export const OVERHEAD_IN_FLIGHT = 64
 
 function params (quick: boolean): UnaryParams {
   return quick
-    ? { warmup: 100, count: 100, maxDurationMs: 5_000, inFlight: [OVERHEAD_IN_FLIGHT], throughputMs: 1_000, maxCalls: 500_000 }
+    ? { warmup: 100, count: 100, maxDurationMs: 5_000, inFlight: [OVERHEAD_IN_FLIGHT], throughputMs: 500, maxCalls: 500_000 }
     : { warmup: 200, count: 200, maxDurationMs: 5_000, inFlight: [OVERHEAD_IN_FLIGHT], throughputMs: 3_000, maxCalls: 500_000 }
 }
 

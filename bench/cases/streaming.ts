@@ -3,6 +3,7 @@
  * first chunk, for every system that can stream.
  */
 import { runSystemCase } from './context.ts'
+import { eachRun } from './quick.ts'
 import type { BenchContext } from './context.ts'
 import type { StreamParams } from '../roles/measure.ts'
 
@@ -13,10 +14,9 @@ export function streamParams (quick: boolean): StreamParams {
 }
 
 export async function streamingCase (ctx: BenchContext, systems = STREAM_SYSTEMS): Promise<Record<string, any>> {
-  const out: Record<string, any> = {}
-  for (const system of systems) {
+  const results = await eachRun(ctx, systems, async system => {
     ctx.log(`streaming: ${system}`)
-    out[system] = await runSystemCase(ctx, system, 'stream', streamParams(ctx.quick))
-  }
-  return out
+    return runSystemCase(ctx, system, 'stream', streamParams(ctx.quick))
+  })
+  return Object.fromEntries(systems.map((system, i) => [system, results[i]]))
 }

@@ -4,6 +4,7 @@
  * throughput at 1, 16, 32 and 64 calls in flight, for every system.
  */
 import { runSystemCase } from './context.ts'
+import { eachRun } from './quick.ts'
 import type { BenchContext } from './context.ts'
 import type { UnaryParams } from '../roles/measure.ts'
 
@@ -14,19 +15,15 @@ export const jsonRow = (system: string): string => `${system} json`
 
 export function unaryParams (quick: boolean): UnaryParams {
   return quick
-    ? { warmup: 50, count: 200, maxDurationMs: 5_000, inFlight: IN_FLIGHT, throughputMs: 300, maxCalls: 5_000 }
+    ? { warmup: 20, count: 100, maxDurationMs: 5_000, inFlight: IN_FLIGHT, throughputMs: 200, maxCalls: 5_000 }
     : { warmup: 5_000, count: 5_000, maxDurationMs: 20_000, inFlight: IN_FLIGHT, throughputMs: 3_000, maxCalls: 200_000 }
 }
 
 export async function unaryCase (ctx: BenchContext, systems = UNARY_SYSTEMS): Promise<Record<string, any>> {
-  const out: Record<string, any> = {}
-  for (const system of systems) {
-    ctx.log(`unary: ${system}`)
-    out[system] = await runSystemCase(ctx, system, 'unary', unaryParams(ctx.quick))
-  }
-  for (const system of systems) {
-    ctx.log(`unary, JSON: ${system}`)
-    out[jsonRow(system)] = await runSystemCase(ctx, system, 'unary', { ...unaryParams(ctx.quick), json: true })
-  }
-  return out
+  const runs = [...systems.map(system => ({ system, json: false })), ...systems.map(system => ({ system, json: true }))]
+  const results = await eachRun(ctx, runs, async ({ system, json }) => {
+    ctx.log(`unary${json ? ', JSON' : ''}: ${system}`)
+    return runSystemCase(ctx, system, 'unary', json ? { ...unaryParams(ctx.quick), json } : unaryParams(ctx.quick))
+  })
+  return Object.fromEntries(runs.map(({ system, json }, i) => [json ? jsonRow(system) : system, results[i]]))
 }

@@ -1,18 +1,16 @@
 /**
- * Fixtures for browser tests: the demo built into a temporary folder, a
- * relay and workers started through the `meshwork` command as child
- * processes, the demo served by node/demo-server.ts, and Debian's Chromium
- * driven by playwright-core.
+ * Fixtures for browser tests: the demo built (once per state of its
+ * sources: demo-build.ts), a relay and workers started through the
+ * `meshwork` command as child processes, the demo served by
+ * node/demo-server.ts, and Debian's Chromium driven by playwright-core.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { build } from 'vite'
 import { serveDemo } from '../../node/demo-server.ts'
+import { builtDemo } from './demo-build.ts'
 import type { DemoServer } from '../../node/demo-server.ts'
 import type { ChildProcess } from 'node:child_process'
 import type { Browser, Page } from 'playwright-core'
@@ -92,18 +90,13 @@ export interface DemoSite {
   close(): Promise<void>
 }
 
-/** Builds the demo into a fresh folder and serves it with the relay's addresses. */
+/** Serves the demo, built from the current sources, with the relay's addresses. */
 export async function buildAndServeDemo (relayAddrs: string[]): Promise<DemoSite> {
-  const dir = mkdtempSync(join(tmpdir(), 'meshwork-demo-'))
-  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: dir } })
-  const server = await serveDemo({ port: 0, relayAddrs, dir })
+  const server = await serveDemo({ port: 0, relayAddrs, dir: await builtDemo() })
   return {
     server,
     url: server.url,
-    close: async () => {
-      await server.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    close: async () => { await server.close() }
   }
 }
 

@@ -37,12 +37,12 @@ describe('meshwork kv against a group of three worker processes', () => {
   const kv = async (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> => runCli([...kvArgs, ...args], CALL_TIMEOUT_MS)
 
   it('status names a leader among the members', async () => {
-    const { code, stdout, stderr } = await kv('status', '--json')
+    // independent calls run side by side: each is a process of its own
+    const [{ code, stdout, stderr }, plain] = await Promise.all([kv('status', '--json'), kv('status')])
     expect(code, stderr).toBe(0)
     const status = JSON.parse(stdout)
     expect([...status.members].sort()).toEqual([...group.ids].sort())
     expect(group.ids).toContain(status.leader)
-    const plain = await kv('status')
     expect(plain.stdout).toMatch(/^leader \S+\nterm \d+\nmembers \S+\ncommit \d+\napplied \d+\n$/)
   }, 300_000)
 
@@ -51,25 +51,28 @@ describe('meshwork kv against a group of three worker processes', () => {
     expect(put.code, put.stderr).toBe(0)
     const r1 = Number(put.stdout)
     expect(r1).toBeGreaterThan(0)
-    expect(await kv('get', 'round')).toMatchObject({ code: 0, stdout: '{"n":7}\n' })
-    const json = JSON.parse((await kv('get', 'round', '--json')).stdout)
-    expect(json).toMatchObject({ value: { n: 7 }, revision: r1, version: 1 })
-
-    expect(await kv('get', 'nothing-here')).toMatchObject({ code: EXIT_NOT_MATCHED, stdout: '' })
+    const [got, gotJson, absent, fresh] = await Promise.all([
+      kv('get', 'round'), kv('get', 'round', '--json'), kv('get', 'nothing-here'), kv('cas', 'fresh', '0', 'text')
+    ])
+    expect(got).toMatchObject({ code: 0, stdout: '{"n":7}\n' })
+    expect(JSON.parse(gotJson.stdout)).toMatchObject({ value: { n: 7 }, revision: r1, version: 1 })
+    expect(absent).toMatchObject({ code: EXIT_NOT_MATCHED, stdout: '' })
+    expect(fresh.code).toBe(0)
 
     const cas = await kv('cas', 'round', String(r1), '8')
     expect(cas.code).toBe(0)
     const r2 = Number(cas.stdout)
     expect(r2).toBeGreaterThan(r1)
+    const [stale, after, freshValue] = await Promise.all([kv('cas', 'round', String(r1), '9'), kv('get', 'round'), kv('get', 'fresh')])
     // a stale revision: no write, the key's revision is printed
-    expect(await kv('cas', 'round', String(r1), '9')).toMatchObject({ code: EXIT_NOT_MATCHED, stdout: `${r2}\n` })
-    expect(await kv('get', 'round')).toMatchObject({ code: 0, stdout: '8\n' })
-    expect((await kv('cas', 'fresh', '0', 'text')).code).toBe(0)
-    expect(await kv('get', 'fresh')).toMatchObject({ stdout: '"text"\n' })
+    expect(stale).toMatchObject({ code: EXIT_NOT_MATCHED, stdout: `${r2}\n` })
+    expect(after).toMatchObject({ code: 0, stdout: '8\n' })
+    expect(freshValue).toMatchObject({ stdout: '"text"\n' })
 
     expect((await kv('del', 'round')).code).toBe(0)
-    expect((await kv('del', 'round')).code).toBe(EXIT_NOT_MATCHED)
-    expect((await kv('get', 'round')).code).toBe(EXIT_NOT_MATCHED)
+    const [again, gone] = await Promise.all([kv('del', 'round'), kv('get', 'round')])
+    expect(again.code).toBe(EXIT_NOT_MATCHED)
+    expect(gone.code).toBe(EXIT_NOT_MATCHED)
   }, 600_000)
 
   it('lock prints its token, holds until SIGTERM, and the next holder gets a higher token', async () => {

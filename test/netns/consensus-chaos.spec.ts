@@ -43,10 +43,10 @@ const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
 const MEMBER_PORT = 4100
 const OP_TIMEOUT_MS = 2_000
 /** Clients run this long before the first fault and after the last */
-const LEAD_IN_MS = 3_000
+const LEAD_IN_MS = size(2_000, 3_000)
 const SCHEDULES = size(1, 5)
 const FIRST_SEED = process.env.CHAOS_SEED != null ? Number(process.env.CHAOS_SEED) : Date.now() % 1_000_000
-const FAULTS = { each: !FULL, count: 12, forMs: size<[number, number]>([2_000, 3_500], [1_500, 6_000]), thenMs: size<[number, number]>([1_500, 2_500], [1_000, 4_000]) }
+const FAULTS = { each: !FULL, count: 12, forMs: size<[number, number]>([1_500, 2_500], [1_500, 6_000]), thenMs: size<[number, number]>([1_000, 1_500], [1_000, 4_000]) }
 const START_TIMEOUT_MS = 120_000
 const FINAL_READ_TIMEOUT_MS = 60_000
 /** Checker steps per key: bounded, so a history too tangled to decide is an `unknown` answer, never a hang */

@@ -67,11 +67,10 @@ describe('meshwork start, request, peers', () => {
   })
 
   it('errors go to stderr with a non-zero exit', async () => {
-    const { code, stdout, stderr } = await cli(['request', 'demo-llm', '{"prompt":42}'])
+    const [{ code, stdout, stderr }, usage] = await Promise.all([cli(['request', 'demo-llm', '{"prompt":42}']), cli(['request'])])
     expect(code).not.toBe(0)
     expect(stdout).toBe('')
     expect(stderr).toMatch(/RemoteError/)
-    const usage = await cli(['request'])
     expect(usage.code).toBe(2)
   })
 
@@ -88,9 +87,9 @@ describe('meshwork start, request, peers', () => {
       return line == null ? 0 : Number(line.split(' ')[1])
     }
     const before = await Promise.all(unique.map(echoTasks))
-    for (let i = 0; i < 4; i++) {
-      expect((await cli(['request', 'echo', `{"n":${i}}`])).code).toBe(0)
-    }
+    // four requester processes side by side
+    const codes = await Promise.all([0, 1, 2, 3].map(async i => (await cli(['request', 'echo', `{"n":${i}}`])).code))
+    expect(codes).toEqual([0, 0, 0, 0])
     const after = await Promise.all(unique.map(echoTasks))
     // the relay (first) runs no task; the workers ran the four between them
     expect(after[0]).toBe(0)

@@ -5,8 +5,6 @@
  * the cas did not match; 4 a write's outcome is unknown (it may or may not
  * have taken effect); 1 any other error; 2 a usage mistake.
  */
-import { createMeshNode } from '../../index.ts'
-import { loadIdentity } from '../../identity.ts'
 import { bootstrapAddrs, integer, parse, parseInput, UsageError } from '../args.ts'
 import type { ConsensusGroup, JsonValue } from '../../../src/consensus/types.ts'
 
@@ -81,6 +79,8 @@ export async function run (argv: string[]): Promise<void> {
     ttlMs: integer(values['ttl-ms'], 'ttl-ms', DEFAULT_LOCK_TTL_MS, 1),
     holdMs: values['hold-ms'] != null ? integer(values['hold-ms'], 'hold-ms', 0) : undefined
   }
+  // the mesh stack loads only once the call is known to be well formed: usage errors come at once
+  const [{ createMeshNode }, { loadIdentity }] = await Promise.all([import('../../index.ts'), import('../../identity.ts')])
   const node = await createMeshNode({
     bootstrap: bootstrapAddrs(values.bootstrap),
     webrtc: false,
