@@ -9,6 +9,7 @@ import { AbortError, NoWorkersError, TimeoutError } from '../errors.ts'
 import { CallTrace } from '../telemetry/trace.ts'
 import { Received } from './received.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
+import type { Deadline, Deadlines } from '../util/deadlines.ts'
 import type { Balancer } from '../types.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 import type { Payload } from '../wire/generated/frames.js'
@@ -61,7 +62,8 @@ export class Call {
   private error?: Error
   private claimOpen = false
   private moved?: MovedFrom
-  private deadlineTimer?: ReturnType<typeof setTimeout>
+  private deadlines?: Deadlines
+  private deadlineEntry?: Deadline
   private abortCleanup?: () => void
   private waiter?: () => void
   private ended = false
@@ -87,15 +89,17 @@ export class Call {
   }
 
   /**
-   * Arms the deadline and the caller's abort signal; either ends the call
-   * through `end`. Returns false when the signal was already aborted (the
-   * call is then ended before this returns).
+   * Arms the deadline (in `deadlines`, the requester's one timer for all
+   * its calls) and the caller's abort signal; either ends the call through
+   * `end`. Returns false when the signal was already aborted (the call is
+   * then ended before this returns).
    */
-  arm (end: (err: Error) => void, signal?: AbortSignal): boolean {
-    const timeoutMs = Math.max(this.init.deadline - Date.now(), 0)
-    this.deadlineTimer = setTimeout(() => {
-      end(new TimeoutError(`"${this.service}" timed out after ${timeoutMs} ms`))
-    }, timeoutMs)
+  arm (end: (err: Error) => void, deadlines: Deadlines, signal?: AbortSignal): boolean {
+    const armedAt = Date.now()
+    this.deadlines = deadlines
+    this.deadlineEntry = deadlines.add(this.init.deadline, () => {
+      end(new TimeoutError(`"${this.service}" timed out after ${Math.max(this.init.deadline - armedAt, 0)} ms`))
+    })
     if (signal == null) {
       return true
     }
@@ -299,7 +303,9 @@ export class Call {
     }
     this.settled = true
     this.endedOn = this.assigned
-    clearTimeout(this.deadlineTimer)
+    if (this.deadlineEntry != null) {
+      this.deadlines?.remove(this.deadlineEntry)
+    }
     this.abortCleanup?.()
     this.claimOpen = false
     this.release()

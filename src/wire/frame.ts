@@ -27,6 +27,11 @@ export const KIND_PING = 7
 export const KIND_PONG = 8
 /** worker -> requester: free capacity for a claimed task */
 export const KIND_OFFER = 9
+/**
+ * requester -> worker: a broadcast claim of `task` for `service`, sent on an
+ * open channel beside the one on the service topic (answered with OFFER)
+ */
+export const KIND_CLAIM = 10
 
 /** TASK: the caller wants chunks, not one value */
 export const FLAG_STREAM = 1

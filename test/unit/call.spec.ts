@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Call } from '../../src/dispatch/call.ts'
 import { roundRobin } from '../../src/dispatch/balancers.ts'
+import { Deadlines } from '../../src/util/deadlines.ts'
 import { encodePayload } from '../../src/wire/payload.ts'
 import { fakeChannel } from './stubs.ts'
 import type { CallInit } from '../../src/dispatch/call.ts'
@@ -78,14 +79,16 @@ describe('Call', () => {
   describe('lifecycle', () => {
     it('ends itself at the deadline, and a settled call drops its timer', () => {
       const ends: Error[] = []
+      const deadlines = new Deadlines()
       const call = newCall({ deadline: Date.now() + 500 })
-      call.arm(err => { ends.push(err) })
+      call.arm(err => { ends.push(err) }, deadlines)
       vi.advanceTimersByTime(500)
       expect(ends.map(e => e.name)).toEqual(['TimeoutError'])
 
       const done = newCall({ deadline: Date.now() + 500 })
-      done.arm(err => { ends.push(err) })
+      done.arm(err => { ends.push(err) }, deadlines)
       done.succeed('v')
+      expect(deadlines.size).toBe(0)
       vi.advanceTimersByTime(1_000)
       expect(ends).toHaveLength(1)
     })
@@ -94,13 +97,13 @@ describe('Call', () => {
       const ends: Error[] = []
       const controller = new AbortController()
       const call = newCall()
-      expect(call.arm(err => { ends.push(err) }, controller.signal)).toBe(true)
+      expect(call.arm(err => { ends.push(err) }, new Deadlines(), controller.signal)).toBe(true)
       call.fail(new Error('over'))
       controller.abort()
       expect(ends).toHaveLength(0)
 
       const aborted = newCall()
-      expect(aborted.arm(err => { ends.push(err) }, AbortSignal.abort())).toBe(false)
+      expect(aborted.arm(err => { ends.push(err) }, new Deadlines(), AbortSignal.abort())).toBe(false)
       expect(ends.map(e => e.name)).toEqual(['AbortError'])
     })
 
