@@ -48,7 +48,11 @@ export class Requester {
   private readonly journal?: CallJournal
   private readonly stalls = new StallWatch(call => { this.failover(call, 'stalled') })
   /** One timer for the deadlines of all calls */
-  private readonly deadlines = new Deadlines()
+  private readonly deadlines = new Deadlines<Call>({
+    items: () => this.calls.values(),
+    deadlineOf: (call) => call.init.deadline,
+    expire: (call) => { call.expire() }
+  })
   private readonly dispatcher: Dispatcher
   private running = true
 

@@ -1,68 +1,45 @@
 /**
- * One timer for many deadlines: entries in a binary min-heap by time, and a
- * single timer armed for the earliest. A call's deadline costs a heap
- * insert and a removal, not a timer of its own (a `setTimeout` and a
- * `clearTimeout` per call). Removing the earliest entry does not re-arm
- * the timer: it fires at the old time, finds nothing due, and arms itself
- * for the new earliest, so a steady stream of calls that finish in time
- * arms about one timer per timeout, not one per call.
+ * One timer for the deadlines of many items (a requester's calls): armed
+ * for the earliest deadline it was told of; when it fires it sweeps the
+ * items, expires those due, and arms itself for the earliest of the rest.
+ * An item costs one comparison when it starts and nothing when it ends
+ * early (no `setTimeout` and `clearTimeout` per call, no entry to remove):
+ * calls that finish in time leave the timer firing about once per timeout,
+ * to find nothing due. The sweep visits every item, which the owner keeps
+ * bounded (a node's calls in flight).
  *
  * The timer is unref'd: a deadline alone does not keep a process alive
- * (whatever the deadline waits for, a connection or a server, does).
+ * (whatever the item waits for, a connection or a server, does).
  */
 
-/** A deadline in a {@link Deadlines} queue; pass it to `remove`. */
-export interface Deadline {
-  /** When it fires, `Date.now()` milliseconds */
-  readonly at: number
-  /** Its place in the heap, -1 once fired or removed */
-  index: number
-  readonly fire: () => void
+export interface DeadlinesInit<T> {
+  /** The items that may be due (ended items need not be there) */
+  items(): Iterable<T>
+  /** An item's deadline, `Date.now()` milliseconds */
+  deadlineOf(item: T): number
+  /** Called once for each item whose deadline passed */
+  expire(item: T): void
 }
 
-export class Deadlines {
-  private readonly heap: Deadline[] = []
+export class Deadlines<T> {
+  private readonly init: DeadlinesInit<T>
   private timer?: ReturnType<typeof setTimeout>
   /** When the armed timer fires, Infinity when none is armed */
   private armedAt = Infinity
 
-  /** Deadlines waiting. */
-  get size (): number {
-    return this.heap.length
+  constructor (init: DeadlinesInit<T>) {
+    this.init = init
   }
 
-  /** Calls `fire` at `at` (`Date.now()` milliseconds), unless removed first. */
-  add (at: number, fire: () => void): Deadline {
-    const entry: Deadline = { at, fire, index: this.heap.length }
-    this.heap.push(entry)
-    this.up(entry.index)
+  /** An item with deadline `at` was added: the timer fires by then. */
+  watch (at: number): void {
     if (at < this.armedAt) {
       this.arm(at)
     }
-    return entry
   }
 
-  /** Drops `entry` if it has not fired yet. */
-  remove (entry: Deadline): void {
-    const i = entry.index
-    if (i < 0 || this.heap[i] !== entry) {
-      return
-    }
-    entry.index = -1
-    const last = this.heap.pop()!
-    if (i < this.heap.length) {
-      this.place(i, last)
-      this.down(i)
-      this.up(last.index)
-    }
-  }
-
-  /** Drops every deadline and the timer. */
+  /** Drops the timer. */
   clear (): void {
-    for (const entry of this.heap) {
-      entry.index = -1
-    }
-    this.heap.length = 0
     clearTimeout(this.timer)
     this.timer = undefined
     this.armedAt = Infinity
@@ -71,61 +48,31 @@ export class Deadlines {
   private arm (at: number): void {
     clearTimeout(this.timer)
     this.armedAt = at
-    this.timer = setTimeout(this.expire, Math.max(at - Date.now(), 0))
+    this.timer = setTimeout(this.sweep, Math.max(at - Date.now(), 0))
     this.timer.unref?.()
   }
 
-  private readonly expire = (): void => {
+  private readonly sweep = (): void => {
     this.timer = undefined
     this.armedAt = Infinity
     const now = Date.now()
-    const { heap } = this
-    while (heap.length > 0 && heap[0].at <= now) {
-      const entry = heap[0]
-      this.remove(entry)
-      entry.fire()
-    }
-    if (heap.length > 0 && heap[0].at < this.armedAt) {
-      this.arm(heap[0].at)
-    }
-  }
-
-  private up (i: number): void {
-    const { heap } = this
-    const entry = heap[i]
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (heap[parent].at <= entry.at) {
-        break
+    const { deadlineOf, expire } = this.init
+    const due: T[] = []
+    let next = Infinity
+    for (const item of this.init.items()) {
+      const at = deadlineOf(item)
+      if (at <= now) {
+        due.push(item)
+      } else if (at < next) {
+        next = at
       }
-      this.place(i, heap[parent])
-      i = parent
     }
-    this.place(i, entry)
-  }
-
-  private down (i: number): void {
-    const { heap } = this
-    const entry = heap[i]
-    const n = heap.length
-    while (true) {
-      const left = 2 * i + 1
-      if (left >= n) {
-        break
-      }
-      const right = left + 1
-      const child = right < n && heap[right].at < heap[left].at ? right : left
-      if (heap[child].at >= entry.at) {
-        break
-      }
-      this.place(i, heap[child])
-      i = child
+    // expiring an item may change the collection: collect first
+    for (const item of due) {
+      expire(item)
     }
-    this.place(i, entry)
-  }
-
-  private place (i: number, entry: Deadline): void {
-    this.heap[i] = entry
-    entry.index = i
+    if (next < this.armedAt) {
+      this.arm(next)
+    }
   }
 }

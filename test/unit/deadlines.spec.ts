@@ -1,85 +1,102 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Deadlines } from '../../src/util/deadlines.ts'
 
+interface Item { name: string, at: number }
+
+function sweeping (items: Set<Item>, expired: string[]): Deadlines<Item> {
+  return new Deadlines<Item>({
+    items: () => items,
+    deadlineOf: item => item.at,
+    expire: (item) => {
+      items.delete(item)
+      expired.push(item.name)
+    }
+  })
+}
+
 describe('Deadlines', () => {
   beforeEach(() => { vi.useFakeTimers() })
   afterEach(() => { vi.useRealTimers() })
 
-  it('fires each deadline at its time, never before, in time order', () => {
-    const deadlines = new Deadlines()
-    const fired: string[] = []
+  it('expires each item at its deadline, never before', () => {
+    const items = new Set<Item>()
+    const expired: string[] = []
+    const deadlines = sweeping(items, expired)
     const start = Date.now()
-    deadlines.add(start + 300, () => { fired.push('c') })
-    deadlines.add(start + 100, () => { fired.push('a') })
-    deadlines.add(start + 200, () => { fired.push('b') })
-    vi.advanceTimersByTime(99)
-    expect(fired).toEqual([])
-    vi.advanceTimersByTime(1)
-    expect(fired).toEqual(['a'])
-    vi.advanceTimersByTime(199)
-    expect(fired).toEqual(['a', 'b'])
-    vi.advanceTimersByTime(1)
-    expect(fired).toEqual(['a', 'b', 'c'])
-    expect(deadlines.size).toBe(0)
-  })
-
-  it('drops removed deadlines, wherever they are in the queue', () => {
-    const deadlines = new Deadlines()
-    const fired: number[] = []
-    const start = Date.now()
-    const entries = Array.from({ length: 50 }, (_, i) => deadlines.add(start + 10 + ((i * 37) % 50), () => { fired.push(i) }))
-    const removed = new Set([0, 3, 17, 25, 49, 12])
-    for (const i of removed) {
-      deadlines.remove(entries[i])
+    for (const [name, after] of [['c', 300], ['a', 100], ['b', 200]] as const) {
+      items.add({ name, at: start + after })
+      deadlines.watch(start + after)
     }
-    // removing twice, or after firing, does nothing
-    deadlines.remove(entries[3])
-    expect(deadlines.size).toBe(44)
-    vi.advanceTimersByTime(100)
-    const expected = [...Array(50).keys()].filter(i => !removed.has(i)).sort((a, b) => ((a * 37) % 50) - ((b * 37) % 50))
-    expect(fired).toEqual(expected)
-    deadlines.remove(entries[1])
-    expect(deadlines.size).toBe(0)
-  })
-
-  it('fires a later deadline after the earliest was removed, and an earlier one added later first', () => {
-    const deadlines = new Deadlines()
-    const fired: string[] = []
-    const start = Date.now()
-    const first = deadlines.add(start + 100, () => { fired.push('first') })
-    deadlines.add(start + 500, () => { fired.push('late') })
-    deadlines.remove(first)
-    deadlines.add(start + 50, () => { fired.push('early') })
-    vi.advanceTimersByTime(50)
-    expect(fired).toEqual(['early'])
-    vi.advanceTimersByTime(449)
-    expect(fired).toEqual(['early'])
+    vi.advanceTimersByTime(99)
+    expect(expired).toEqual([])
     vi.advanceTimersByTime(1)
-    expect(fired).toEqual(['early', 'late'])
+    expect(expired).toEqual(['a'])
+    vi.advanceTimersByTime(199)
+    expect(expired).toEqual(['a', 'b'])
+    vi.advanceTimersByTime(1)
+    expect(expired).toEqual(['a', 'b', 'c'])
   })
 
-  it('keeps one timer however many deadlines wait', () => {
-    const deadlines = new Deadlines()
+  it('skips items that ended before their deadline, and finds the next one due', () => {
+    const items = new Set<Item>()
+    const expired: string[] = []
+    const deadlines = sweeping(items, expired)
+    const start = Date.now()
+    const early = { name: 'early', at: start + 100 }
+    items.add(early)
+    deadlines.watch(early.at)
+    items.add({ name: 'late', at: start + 500 })
+    deadlines.watch(start + 500)
+    // ended in time: its owner drops it, and nobody tells the timer
+    items.delete(early)
+    vi.advanceTimersByTime(100)
+    expect(expired).toEqual([])
+    vi.advanceTimersByTime(399)
+    expect(expired).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(expired).toEqual(['late'])
+  })
+
+  it('keeps one timer however many items wait, and fires early for an earlier one added later', () => {
+    const items = new Set<Item>()
+    const expired: string[] = []
+    const deadlines = sweeping(items, expired)
     const start = Date.now()
     for (let i = 0; i < 100; i++) {
-      deadlines.add(start + 1_000 + i, () => {})
+      items.add({ name: `n${i}`, at: start + 1_000 + i })
+      deadlines.watch(start + 1_000 + i)
     }
     expect(vi.getTimerCount()).toBe(1)
+    items.add({ name: 'soon', at: start + 10 })
+    deadlines.watch(start + 10)
+    expect(vi.getTimerCount()).toBe(1)
+    vi.advanceTimersByTime(10)
+    expect(expired).toEqual(['soon'])
     deadlines.clear()
     expect(vi.getTimerCount()).toBe(0)
-    expect(deadlines.size).toBe(0)
   })
 
-  it('lets a firing deadline add another', () => {
-    const deadlines = new Deadlines()
-    const fired: string[] = []
-    deadlines.add(Date.now() + 10, () => {
-      fired.push('one')
-      deadlines.add(Date.now() + 10, () => { fired.push('two') })
+  it('lets an expiring item add another', () => {
+    const items = new Set<Item>()
+    const expired: string[] = []
+    let deadlines: Deadlines<Item> | undefined
+    deadlines = new Deadlines<Item>({
+      items: () => items,
+      deadlineOf: item => item.at,
+      expire: (item) => {
+        items.delete(item)
+        expired.push(item.name)
+        if (item.name === 'one') {
+          items.add({ name: 'two', at: Date.now() + 10 })
+          deadlines?.watch(Date.now() + 10)
+        }
+      }
     })
+    items.add({ name: 'one', at: Date.now() + 10 })
+    deadlines.watch(Date.now() + 10)
     vi.advanceTimersByTime(10)
-    expect(fired).toEqual(['one'])
+    expect(expired).toEqual(['one'])
     vi.advanceTimersByTime(10)
-    expect(fired).toEqual(['one', 'two'])
+    expect(expired).toEqual(['one', 'two'])
   })
 })
