@@ -1,10 +1,9 @@
 /**
  * Task-channel frames: what each kind means, and their length-prefixed
  * encoding. A frame is a protobuf `Frame` (frames.proto) preceded by its
- * byte length as an unsigned varint.
+ * byte length as an unsigned varint (written by frame-encoder.ts).
  */
 import { Uint8ArrayList } from 'uint8arraylist'
-import { writer } from 'protons-runtime'
 import { ProtocolError } from '../errors.ts'
 import { Frame } from './generated/frames.js'
 
@@ -55,13 +54,7 @@ export type FrameInit = Partial<Omit<Frame, 'payload' | 'token' | 'prior' | 'mor
   more?: Array<{ data: Uint8Array, codec: number }>
 }
 
-/** Encodes a frame with its length prefix, ready to send. */
-export function encodeFrame (frame: FrameInit): Uint8Array {
-  const w = writer()
-  // the codec's default length-delimited form is exactly our framing
-  Frame.codec().encode(frame as Frame, w)
-  return w.finish()
-}
+export { encodeFrame } from './frame-encoder.ts'
 
 export interface FrameDecoderInit {
   /** Largest frame accepted; a larger length prefix is a ProtocolError */
