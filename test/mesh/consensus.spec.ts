@@ -130,6 +130,18 @@ describe('a watch from a revision the group no longer keeps', () => {
     expect(errors).toHaveLength(1)
   })
 
+  it('a member watching its own one-member group gets every change, read from itself', async () => {
+    const node = g.clients[0]
+    const solo = await node.consensus('solo', { members: [node.peerId] })
+    const first = await solo.put('s/a', 1)
+    const seen: WatchChange[] = []
+    const off = solo.watch('s/', change => { seen.push(change) }, { fromRevision: first.revision })
+    const second = await solo.put('s/b', 2)
+    await eventually(() => seen.length === 2, 10_000, 'both changes')
+    off()
+    expect(seen.map(c => [c.key, c.revision])).toEqual([['s/a', first.revision], ['s/b', second.revision]])
+  })
+
   it('refuses a history or snapshot bound that is not a positive integer', async () => {
     const err = await g.clients[0].consensus('other', { members: [g.clients[0].peerId], historyChanges: 0 }).catch(e => e)
     expect(err.name).toBe('InvalidArgumentError')

@@ -70,6 +70,11 @@ export class Caller {
     return this.known
   }
 
+  /** This peer's own member, when `peerId` is this peer and it is one. */
+  localMember (peerId: string): MemberService | undefined {
+    return peerId === this.init.node.peerId ? this.init.local?.() : undefined
+  }
+
   /** Forgets the member list, so the next call looks again (a member failed to answer). */
   private forget (): void {
     this.knownAt = -Infinity
@@ -139,8 +144,8 @@ export class Caller {
   }
 
   private async send (target: string, req: Request, d: Deadline): Promise<Answer> {
-    const local = this.init.local?.()
-    if (local != null && target === this.init.node.peerId) {
+    const local = this.localMember(target)
+    if (local != null) {
       return await (local.handle(req, d.signal) as Promise<Answer>)
     }
     return await this.init.node.request<Answer>(this.init.service, req, {

@@ -40,18 +40,25 @@ export function runWatch (node: MeshNode, service: string, caller: Caller, prefi
     }
   }
 
-  const once = async (): Promise<void> => {
-    const members = caller.members()
-    const target = members[Math.floor(Math.random() * members.length)]
-    const stream = node.stream<WatchChunk>(service, { op: 'watch', prefix, fromRevision: next }, {
+  /** The changes from `target`: this peer's own member is read in process, as the mesh does not call its own peer */
+  const open = (target: string | undefined): AsyncIterable<WatchChunk> => {
+    const request = { op: 'watch', prefix, fromRevision: next }
+    const local = target === undefined ? undefined : caller.localMember(target)
+    if (local != null) return local.handle(request, signal) as AsyncIterable<WatchChunk>
+    return node.stream<WatchChunk>(service, request, {
       preferPeer: target,
       maxAttempts: 1,
       stallTimeoutMs: WATCH_STALL_MS,
       timeoutMs: WATCH_STREAM_MS,
       signal
     })
-    for await (const chunk of stream) {
-      if (isRefusal(chunk)) throw refusalError(chunk, stream.worker)
+  }
+
+  const once = async (): Promise<void> => {
+    const members = caller.members()
+    const target = members[Math.floor(Math.random() * members.length)]
+    for await (const chunk of open(target)) {
+      if (isRefusal(chunk)) throw refusalError(chunk, target)
       if ('revision' in chunk) {
         // the first chunk tells where a watch without a start begins
         next ??= chunk.revision + 1
