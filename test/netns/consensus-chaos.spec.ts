@@ -14,7 +14,7 @@
  * Each schedule's seed is printed; `CHAOS_SEED=N` replays one. CI runs one
  * schedule with every fault once; `CHAOS_FULL=1` runs several of random draws.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,6 +36,7 @@ if (unavailable != null) {
 }
 
 const CLIENT_SCRIPT = fileURLToPath(new URL('./kv-client.ts', import.meta.url))
+const ARTIFACTS_DIR = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 const MEMBERS = 5
 const CLIENTS = 3
 const LOOPS_PER_CLIENT = 2
@@ -148,7 +149,12 @@ describe.skipIf(unavailable != null)('consensus group: 5 member processes under 
         console.log(`  seed ${seed}: ${all.length} operations (${acked} writes acknowledged, ${unknown} of unknown outcome), ` +
           `${final.length} final reads: ${result.result} in ${result.steps} steps; acknowledged writes lost: ${lost.length}`)
         if (result.result === 'illegal') {
-          console.log(`  seed ${seed}: no linearization of key ${result.partition}: ${JSON.stringify('operations' in result ? result.operations.slice(0, 50) : result)}`)
+          // the whole history goes to a file: the part printed is only its start
+          const artifact = join(ARTIFACTS_DIR, `consensus-chaos-${seed}.json`)
+          mkdirSync(ARTIFACTS_DIR, { recursive: true })
+          writeFileSync(artifact, JSON.stringify({ seed, result, operations: all }))
+          console.log(`  seed ${seed}: no linearization of key ${result.partition} (the whole history in ${artifact}): ` +
+            JSON.stringify('operations' in result ? { longestPrefix: result.longestPrefix, start: result.operations.slice(0, 50) } : result))
         }
         expect(final.length).toBe(KEYS.length)
         expect(acked).toBeGreaterThan(0)

@@ -94,8 +94,16 @@ export class Caller {
     let lastRefusal: Error | undefined
     /** A member that named a leader this peer does not know: it is asked to forward */
     let via: string | undefined
+    /**
+     * An earlier attempt of this write may have reached a member (its worker failed or stopped under
+     * it), so a refusal of a later attempt no longer says the write did not take effect
+     */
+    let reached: Error | undefined
+    const settled = (err: Error): Error => reached === undefined || err.name === 'OutcomeUnknownError' || err.name === 'AbortError'
+      ? err
+      : new OutcomeUnknownError(`an earlier attempt of the write may have taken effect (${reached.message}); then: ${err.message}`, { cause: reached })
     for (;;) {
-      if (d.signal.aborted) throw options?.signal?.aborted === true ? d.error() : (lastRefusal ?? new NoLeaderError('no leader answered before the deadline'))
+      if (d.signal.aborted) throw options?.signal?.aborted === true ? d.error() : settled(lastRefusal ?? new NoLeaderError('no leader answered before the deadline'))
       // a member answers a local read from its own state
       const target = req.op === 'get' && req.consistency === 'local' && this.init.local?.() != null ? this.init.node.peerId : via ?? this.target()
       if (target === undefined) {
@@ -116,6 +124,7 @@ export class Caller {
         if (err.name === 'NoWorkersError' && !d.signal.aborted) {
           // no member could be asked (none known yet, or the one asked is gone); a write asked again
           // carries the same client and seq, so the group applies it at most once
+          if (write && err.peerId !== undefined) reached ??= err
           await sleep(NO_LEADER_RETRY_MS, d.signal).catch(() => {})
           continue
         }
@@ -136,7 +145,7 @@ export class Caller {
           }
           continue
         }
-        throw refusalError(answer, target)
+        throw settled(refusalError(answer, target))
       }
       if (via === undefined && req.op !== 'status' && req.op !== 'lock-wait' && !(req.op === 'get' && req.consistency === 'local')) this.leader = target
       return answer.ok
