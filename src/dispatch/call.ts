@@ -9,7 +9,6 @@ import { AbortError, NoWorkersError, TimeoutError } from '../errors.ts'
 import { CallTrace } from '../telemetry/trace.ts'
 import { Received } from './received.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
-import type { Deadlines } from '../util/deadlines.ts'
 import type { Balancer } from '../types.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 import type { Payload } from '../wire/generated/frames.js'
@@ -62,7 +61,7 @@ export class Call {
   private error?: Error
   private claimOpen = false
   private moved?: MovedFrom
-  private onDeadline?: () => void
+  private deadlineTimer?: ReturnType<typeof setTimeout>
   private abortCleanup?: () => void
   private waiter?: () => void
   private ended = false
@@ -88,17 +87,15 @@ export class Call {
   }
 
   /**
-   * Arms the deadline (with `deadlines`, the requester's one timer for all
-   * its calls, which calls `expire`) and the caller's abort signal; either
-   * ends the call through `end`. Returns false when the signal was already
-   * aborted (the call is then ended before this returns).
+   * Arms the deadline and the caller's abort signal; either ends the call
+   * through `end`. Returns false when the signal was already aborted (the
+   * call is then ended before this returns).
    */
-  arm (end: (err: Error) => void, deadlines: Deadlines<Call>, signal?: AbortSignal): boolean {
+  arm (end: (err: Error) => void, signal?: AbortSignal): boolean {
     const timeoutMs = Math.max(this.init.deadline - Date.now(), 0)
-    this.onDeadline = () => {
+    this.deadlineTimer = setTimeout(() => {
       end(new TimeoutError(`"${this.service}" timed out after ${timeoutMs} ms`))
-    }
-    deadlines.watch(this.init.deadline)
+    }, timeoutMs)
     if (signal == null) {
       return true
     }
@@ -110,13 +107,6 @@ export class Call {
     signal.addEventListener('abort', onAbort, { once: true })
     this.abortCleanup = () => { signal.removeEventListener('abort', onAbort) }
     return true
-  }
-
-  /** The deadline passed: the call ends with TimeoutError (unless it already ended). */
-  expire (): void {
-    const onDeadline = this.onDeadline
-    this.onDeadline = undefined
-    onDeadline?.()
   }
 
   /** Resolves with the value (unary), or once the stream ended; rejects on failure. */
@@ -309,7 +299,7 @@ export class Call {
     }
     this.settled = true
     this.endedOn = this.assigned
-    this.onDeadline = undefined
+    clearTimeout(this.deadlineTimer)
     this.abortCleanup?.()
     this.claimOpen = false
     this.release()

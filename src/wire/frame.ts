@@ -1,9 +1,10 @@
 /**
  * Task-channel frames: what each kind means, and their length-prefixed
  * encoding. A frame is a protobuf `Frame` (frames.proto) preceded by its
- * byte length as an unsigned varint (written by frame-encoder.ts).
+ * byte length as an unsigned varint.
  */
 import { Uint8ArrayList } from 'uint8arraylist'
+import { writer } from 'protons-runtime'
 import { ProtocolError } from '../errors.ts'
 import { Frame } from './generated/frames.js'
 
@@ -26,11 +27,6 @@ export const KIND_PING = 7
 export const KIND_PONG = 8
 /** worker -> requester: free capacity for a claimed task */
 export const KIND_OFFER = 9
-/**
- * requester -> worker: a broadcast claim of `task` for `service`, sent on an
- * open channel beside the one on the service topic (answered with OFFER)
- */
-export const KIND_CLAIM = 10
 
 /** TASK: the caller wants chunks, not one value */
 export const FLAG_STREAM = 1
@@ -54,7 +50,13 @@ export type FrameInit = Partial<Omit<Frame, 'payload' | 'token' | 'prior' | 'mor
   more?: Array<{ data: Uint8Array, codec: number }>
 }
 
-export { encodeFrame } from './frame-encoder.ts'
+/** Encodes a frame with its length prefix, ready to send. */
+export function encodeFrame (frame: FrameInit): Uint8Array {
+  const w = writer()
+  // the codec's default length-delimited form is exactly our framing
+  Frame.codec().encode(frame as Frame, w)
+  return w.finish()
+}
 
 export interface FrameDecoderInit {
   /** Largest frame accepted; a larger length prefix is a ProtocolError */

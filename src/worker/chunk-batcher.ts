@@ -73,7 +73,7 @@ export class ChunkBatcher {
 
   private send (seq: number, chunks: EncodedPayload[]): void {
     const task = this.task
-    if (task.abort.aborted) {
+    if (task.controller.signal.aborted) {
       return
     }
     task.channel.send({

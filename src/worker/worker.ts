@@ -14,7 +14,6 @@ import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
 import { taskKey } from './running-task.ts'
 import { createSlot, reserveSlot } from './service-slot.ts'
-import { LazyAbort } from '../util/lazy-abort.ts'
 import type { PeerLimitsInit } from '../security/limits.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { RunningTask, ServiceSlot } from './running-task.ts'
@@ -136,7 +135,7 @@ export class WorkerRuntime {
       frame,
       streaming: (frame.flags & FLAG_STREAM) !== 0,
       credits: frame.credit,
-      abort: new LazyAbort(),
+      controller: new AbortController(),
       state: 'queued'
     }
     if (slot.running < slot.concurrency && (reserved || slot.running + slot.reservations.size < slot.concurrency)) {
@@ -221,7 +220,7 @@ export class WorkerRuntime {
       task.slot.queue.remove(task)
       this.limits.release(task.requester)
     }
-    task.abort.abort(reason)
+    task.controller.abort(reason)
     task.wakeWriter?.()
   }
 
@@ -251,7 +250,7 @@ export class WorkerRuntime {
       if (this.tasks.get(task.key) === task) {
         this.tasks.delete(task.key)
       }
-      const cancelled = task.abort.aborted
+      const cancelled = task.controller.signal.aborted
       endTaskSpan(span, ok ? 'ok' : cancelled ? 'cancelled' : 'error')
       this.init.emit('work:end', { ...event, ok, cancelled })
       this.next(slot)
