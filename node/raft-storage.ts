@@ -25,7 +25,7 @@ import type { Entry, HardState, PersistedState, RaftStorage, Snapshot, StorageUp
 const HARD_STATE_KEY = '/raft/hard-state'
 const SNAPSHOT_KEY = '/raft/snapshot'
 const ENTRY_PREFIX = '/raft/entry/'
-/** The index just before the first entry kept, once entries were compacted away */
+/** The index just before the first entry kept, once entries were compacted away or a snapshot took their place */
 const OFFSET_KEY = '/raft/offset'
 /** Digits of a log index in its key, so keys sort as indexes do. */
 const INDEX_DIGITS = 16
@@ -34,6 +34,8 @@ const entryKey = (index: number): string => `${ENTRY_PREFIX}${String(index).padS
 const ENTRY_RANGE = { gte: ENTRY_PREFIX, lt: `${ENTRY_PREFIX}~` }
 
 type Op = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
+
+const offsetOp = (index: number): Op => ({ type: 'put', key: OFFSET_KEY, value: new TextEncoder().encode(String(index)) })
 
 /**
  * Opens (creating if needed) the storage in `path`.
@@ -54,7 +56,7 @@ export async function levelStorage (path: string): Promise<RaftStorage> {
   let offset = 0
   let last = 0
   let snapshotIndex = 0
-  // the offset the last compaction left
+  // the offset the last compaction or snapshot left on disk
   let compacted = 0
   const run = serial()
 
@@ -115,6 +117,8 @@ export async function levelStorage (path: string): Promise<RaftStorage> {
       const agrees = update.replacesLog !== true && at != null && decodeEntry(at).term === snap.term
       deleteRange(ops, offset + 1, agrees ? snap.index : last)
       ops.push({ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshot(snap) })
+      // the snapshot now marks where the log starts, though an earlier compaction reached further
+      ops.push(offsetOp(snap.index))
       nextOffset = snap.index
       nextLast = agrees ? last : snap.index
       nextSnapshotIndex = snap.index
@@ -136,6 +140,7 @@ export async function levelStorage (path: string): Promise<RaftStorage> {
     offset = nextOffset
     last = nextLast
     snapshotIndex = nextSnapshotIndex
+    if (snap != null) compacted = snap.index
   }
 
   return {
@@ -155,7 +160,7 @@ export async function levelStorage (path: string): Promise<RaftStorage> {
         if (to <= offset) return
         const ops: Op[] = []
         deleteRange(ops, offset + 1, to)
-        ops.push({ type: 'put', key: OFFSET_KEY, value: new TextEncoder().encode(String(to)) })
+        ops.push(offsetOp(to))
         await write(ops, 'compact')
         offset = to
         compacted = to

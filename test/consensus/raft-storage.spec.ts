@@ -131,6 +131,20 @@ describe.each(kinds)('$name raft storage', kind => {
     await again.close()
   })
 
+  it('keeps entries after a snapshot older than a compaction, once reloaded', async () => {
+    const { storage, restart } = await kind.open()
+    const data = new Uint8Array([1])
+    await storage.save({ snapshot: { index: 1, term: 1, members: ['a'], data }, entries: run(1, 2, 1) })
+    await storage.compact(2)
+    await storage.save({ snapshot: { index: 1, term: 1, members: ['a'], data } })
+    expect((await storage.load()).entries).toEqual([])
+    await storage.save({ entries: run(1, 2, 1) })
+    expect(ids((await storage.load()).entries)).toEqual(['2@1'])
+    const again = await restart()
+    expect(ids((await again.load()).entries)).toEqual(['2@1'])
+    await again.close()
+  })
+
   it('behaves like the reference on random updates', async () => {
     const update: fc.Arbitrary<StorageUpdate & { compact?: number }> = fc.record({
       from: fc.integer({ min: 1, max: 12 }),
