@@ -5,6 +5,7 @@
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { AccessCheck } from '../security/access.ts'
 import type { Fifo } from '../util/fifo.ts'
+import type { LazyAbort } from '../util/lazy-abort.ts'
 import type { Handler } from '../types.ts'
 import type { Frame } from '../wire/frame.ts'
 
@@ -36,7 +37,8 @@ export interface RunningTask {
   streaming: boolean
   credits: number
   wakeWriter?: () => void
-  controller: AbortController
+  /** Aborted when the task is cancelled, superseded or dropped; its signal is made only for a handler that asks */
+  abort: LazyAbort
   state: 'queued' | 'running'
 }
 

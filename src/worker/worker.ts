@@ -14,6 +14,7 @@ import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
 import { taskKey } from './running-task.ts'
 import { createSlot, reserveSlot } from './service-slot.ts'
+import { LazyAbort } from '../util/lazy-abort.ts'
 import type { PeerLimitsInit } from '../security/limits.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { RunningTask, ServiceSlot } from './running-task.ts'
@@ -135,7 +136,7 @@ export class WorkerRuntime {
       frame,
       streaming: (frame.flags & FLAG_STREAM) !== 0,
       credits: frame.credit,
-      controller: new AbortController(),
+      abort: new LazyAbort(),
       state: 'queued'
     }
     if (slot.running < slot.concurrency && (reserved || slot.running + slot.reservations.size < slot.concurrency)) {
@@ -220,7 +221,7 @@ export class WorkerRuntime {
       task.slot.queue.remove(task)
       this.limits.release(task.requester)
     }
-    task.controller.abort(reason)
+    task.abort.abort(reason)
     task.wakeWriter?.()
   }
 
@@ -250,7 +251,7 @@ export class WorkerRuntime {
       if (this.tasks.get(task.key) === task) {
         this.tasks.delete(task.key)
       }
-      const cancelled = task.controller.signal.aborted
+      const cancelled = task.abort.aborted
       endTaskSpan(span, ok ? 'ok' : cancelled ? 'cancelled' : 'error')
       this.init.emit('work:end', { ...event, ok, cancelled })
       this.next(slot)

@@ -118,12 +118,11 @@ describe('hostile frames on task channels', () => {
   })
 
   it("a cancel (or a task) under another requester's task id touches only the sender's own tasks", async () => {
+    // the attacker knows the honest task's id (a claim on the topic carries it; here it is simply told)
     let id: string | undefined
-    const onClaim = (e: CustomEvent<any>): void => { if (e.detail.topic === `${SERVICE_TOPIC_PREFIX}slow`) id = Claim.decode(e.detail.data).task }
-    evil.pubsub.addEventListener('message', onClaim)
+    requester.addEventListener('task:dispatch', (e) => { id ??= e.detail.taskId })
     const call = requester.request('slow', 'mine', { mode: 'broadcast', timeoutMs: 20_000 })
     await eventually(() => id != null, 10_000, 'the claim')
-    evil.pubsub.removeEventListener('message', onClaim)
     const channel = await evil.channel(worker.peerId)
     for (let attempt = 0; attempt < 3; attempt++) {
       channel.send({ kind: KIND_CANCEL, task: id, attempt })
