@@ -20,8 +20,15 @@ export interface ServiceSlot {
   access?: AccessCheck
   running: number
   queue: Fifo<RunningTask>
-  /** Offers made and not yet taken up, with their expiry */
-  reservations: Map<string, number>
+  /** Offers made and not yet taken up, by task key (bounded by concurrency) */
+  reservations: Map<string, Reservation>
+}
+
+/** Room a worker's offer holds in a slot for a claimed task, until the task comes or the reservation lapses. */
+export interface Reservation {
+  requester: string
+  /** When it lapses, `Date.now()` milliseconds */
+  expires: number
 }
 
 /** One task this worker holds for a requester, queued or running. */

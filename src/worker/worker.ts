@@ -13,7 +13,8 @@ import { replay } from './replay.ts'
 import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
 import { taskKey } from './running-task.ts'
-import { createSlot, reserveSlot } from './service-slot.ts'
+import { createSlot, dropLapsed, firstLapse, reserveSlot } from './service-slot.ts'
+import { Deadlines } from '../util/deadlines.ts'
 import { LazyAbort } from '../util/lazy-abort.ts'
 import type { PeerLimitsInit } from '../security/limits.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
@@ -36,10 +37,21 @@ export class WorkerRuntime {
   private readonly init: WorkerInit
   private readonly limits: PeerLimits
   private readonly results = new ResultCache()
+  /** One timer for the reservations of all slots: a lapsed one frees its room for the tasks queued behind it */
+  private readonly lapses: Deadlines<ServiceSlot>
 
   constructor (init: WorkerInit) {
     this.init = init
     this.limits = new PeerLimits(init.limits)
+    this.lapses = new Deadlines({
+      items: () => this.services.values(),
+      deadlineOf: firstLapse,
+      expire: (slot) => {
+        dropLapsed(slot)
+        this.next(slot)
+        this.lapses.watch(firstLapse(slot))
+      }
+    })
   }
 
   serve (name: string, handler: Handler, options: ServeOptions = {}): void {
@@ -126,6 +138,7 @@ export class WorkerRuntime {
       return
     }
     const reserved = slot.reservations.delete(key)
+    dropLapsed(slot)
     const task: RunningTask = {
       key,
       id: frame.task,
@@ -158,7 +171,9 @@ export class WorkerRuntime {
       this.abort(task, new ProtocolError('cancelled by the requester'))
     }
     for (const slot of this.services.values()) {
-      slot.reservations.delete(key)
+      if (slot.reservations.delete(key)) {
+        this.next(slot)
+      }
     }
   }
 
@@ -178,6 +193,25 @@ export class WorkerRuntime {
         this.abort(task, new ProtocolError('the requester went away'))
       }
     }
+    if (channel == null) {
+      for (const slot of this.services.values()) {
+        this.release(slot, requester)
+      }
+    }
+  }
+
+  /** Drops `requester`'s reservations in `slot`, and starts the tasks their room was held from. */
+  private release (slot: ServiceSlot, requester: string): void {
+    let released = false
+    for (const [key, reservation] of slot.reservations) {
+      if (reservation.requester === requester) {
+        slot.reservations.delete(key)
+        released = true
+      }
+    }
+    if (released) {
+      this.next(slot)
+    }
   }
 
   /** Requesters with tasks here, for liveness checks. */
@@ -195,10 +229,15 @@ export class WorkerRuntime {
    */
   reserve (service: string, requester: string, taskId: string): boolean {
     const slot = this.services.get(service)
-    return slot != null && reserveSlot(slot, taskKey(requester, taskId))
+    if (slot == null || !reserveSlot(slot, requester, taskKey(requester, taskId))) {
+      return false
+    }
+    this.lapses.watch(firstLapse(slot))
+    return true
   }
 
   stop (): void {
+    this.lapses.clear()
     for (const task of this.tasks.values()) {
       this.abort(task, new NoWorkersError('the worker is stopping'), true)
     }
