@@ -229,7 +229,9 @@ export class WorkerRuntime {
    */
   reserve (service: string, requester: string, taskId: string): boolean {
     const slot = this.services.get(service)
-    if (slot == null || !reserveSlot(slot, requester, taskKey(requester, taskId))) {
+    const key = taskKey(requester, taskId)
+    // a task already here needs no room held for it (a claim that came again, by another way)
+    if (slot == null || this.tasks.has(key) || !reserveSlot(slot, requester, key)) {
       return false
     }
     this.lapses.watch(firstLapse(slot))
