@@ -9,10 +9,10 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { gossipsub } from '@libp2p/gossipsub'
 import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
+import { corkedTcp } from './corked-tcp.ts'
 import { mdnsDiscovery, mdnsInit } from './mdns.ts'
 import type { NodeMeshInit } from './index.ts'
 import type { PeerPenalties } from '../src/security/penalties.ts'
@@ -37,7 +37,7 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
   // the memory transport (in-process tests) and pnet (private meshes) are loaded only when used
   const transports: NonNullable<Libp2pOptions['transports']> = memoryOnly
     ? [(await import('@libp2p/memory')).memory(), circuitRelayTransport()]
-    : [tcp(), webSockets(), circuitRelayTransport()]
+    : [corkedTcp(), webSockets(), circuitRelayTransport()]
   // WebRTC cannot carry a pnet-protected connection, and a private mesh has no browsers
   if (!memoryOnly && init.webrtc !== false && init.psk == null) {
     // loaded only when used: the native WebRTC stack costs startup time and memory

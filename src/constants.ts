@@ -91,6 +91,8 @@ export const DEFAULT_CONCURRENCY = 16
 export const DEFAULT_QUEUE_PER_SLOT = 64
 /** How long an offer reserves a slot while the requester decides. */
 export const OFFER_RESERVATION_MS = 1_000
+/** Reservations one requester may hold in one service's slot at a time (its claims past that get no offer). */
+export const MAX_RESERVATIONS_PER_REQUESTER = 8
 /** A worker gives up opening a channel to offer on after this long. */
 export const OFFER_DIAL_TIMEOUT_MS = 5_000
 

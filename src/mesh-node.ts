@@ -14,7 +14,7 @@ import { NotStartedError } from './errors.ts'
 import { peerInfo } from './presence/peer-info.ts'
 import { observeMesh } from './telemetry/observe.ts'
 import type { TelemetryObserver } from './telemetry/observe.ts'
-import { KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
+import { KIND_CANCEL, KIND_CHUNK, KIND_CLAIM, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_PING, KIND_PONG, KIND_RESULT, KIND_TASK } from './wire/frame.ts'
 import type { MeshParts } from './mesh-parts.ts'
 import type { TaskChannel } from './channel/task-channel.ts'
 import type { PeerRecord } from './presence/peer-table.ts'
@@ -179,7 +179,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
 
   private onFrame (frame: Frame, channel: TaskChannel): void {
     const peer = channel.remotePeer
-    const { liveness, worker, requester } = this.parts
+    const { liveness, worker, requester, offers } = this.parts
     liveness.heard(peer)
     switch (frame.kind) {
       case KIND_TASK: worker.onTask(frame, channel); break
@@ -187,6 +187,7 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
       case KIND_CREDIT: worker.onCredit(frame, peer); break
       case KIND_PING: liveness.onPing(frame, channel); break
       case KIND_PONG: liveness.onPong(frame, channel); break
+      case KIND_CLAIM: offers.onClaimFrame(frame, channel); break
       case KIND_CHUNK:
       case KIND_RESULT:
       case KIND_ERROR:

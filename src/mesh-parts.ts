@@ -13,7 +13,7 @@ import {
   DEFAULT_SUSPECT_TIMEOUT_MS, MAX_CHANNEL_BUFFER_BYTES, PRESENCE_SYNC_TIMEOUT_MS
 } from './constants.ts'
 import { createBalancer } from './dispatch/balancers.ts'
-import { publishClaim } from './dispatch/claims.ts'
+import { claimOnChannels, publishClaim } from './dispatch/claims.ts'
 import { Requester } from './dispatch/requester.ts'
 import { Liveness } from './liveness/liveness.ts'
 import { PeerLoss } from './liveness/peer-loss.ts'
@@ -112,6 +112,7 @@ function dispatchParts (components: PartsComponents, init: MeshInit, hooks: Mesh
     channels,
     maxCalls: init.maxCalls ?? DEFAULT_MAX_CALLS,
     publishClaim: async (call) => { await publishClaim(libp2p, pubsub, call) },
+    claimOnChannels: (call) => claimOnChannels(table, channels, call),
     claimRoundMs: DEFAULT_CLAIM_ROUND_MS,
     claimRounds: DEFAULT_CLAIM_ROUNDS,
     journal: init.journal,

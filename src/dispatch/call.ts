@@ -9,6 +9,7 @@ import { AbortError, NoWorkersError, TimeoutError } from '../errors.ts'
 import { CallTrace } from '../telemetry/trace.ts'
 import { Received } from './received.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
+import type { Deadlines } from '../util/deadlines.ts'
 import type { Balancer } from '../types.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
 import type { Payload } from '../wire/generated/frames.js'
@@ -61,7 +62,7 @@ export class Call {
   private error?: Error
   private claimOpen = false
   private moved?: MovedFrom
-  private deadlineTimer?: ReturnType<typeof setTimeout>
+  private onDeadline?: () => void
   private abortCleanup?: () => void
   private waiter?: () => void
   private ended = false
@@ -87,15 +88,17 @@ export class Call {
   }
 
   /**
-   * Arms the deadline and the caller's abort signal; either ends the call
-   * through `end`. Returns false when the signal was already aborted (the
-   * call is then ended before this returns).
+   * Arms the deadline (with `deadlines`, the requester's one timer for all
+   * its calls, which calls `expire`) and the caller's abort signal; either
+   * ends the call through `end`. Returns false when the signal was already
+   * aborted (the call is then ended before this returns).
    */
-  arm (end: (err: Error) => void, signal?: AbortSignal): boolean {
+  arm (end: (err: Error) => void, deadlines: Deadlines<Call>, signal?: AbortSignal): boolean {
     const timeoutMs = Math.max(this.init.deadline - Date.now(), 0)
-    this.deadlineTimer = setTimeout(() => {
+    this.onDeadline = () => {
       end(new TimeoutError(`"${this.service}" timed out after ${timeoutMs} ms`))
-    }, timeoutMs)
+    }
+    deadlines.watch(this.init.deadline)
     if (signal == null) {
       return true
     }
@@ -107,6 +110,13 @@ export class Call {
     signal.addEventListener('abort', onAbort, { once: true })
     this.abortCleanup = () => { signal.removeEventListener('abort', onAbort) }
     return true
+  }
+
+  /** The deadline passed: the call ends with TimeoutError (unless it already ended). */
+  expire (): void {
+    const onDeadline = this.onDeadline
+    this.onDeadline = undefined
+    onDeadline?.()
   }
 
   /** Resolves with the value (unary), or once the stream ended; rejects on failure. */
@@ -299,7 +309,7 @@ export class Call {
     }
     this.settled = true
     this.endedOn = this.assigned
-    clearTimeout(this.deadlineTimer)
+    this.onDeadline = undefined
     this.abortCleanup?.()
     this.claimOpen = false
     this.release()

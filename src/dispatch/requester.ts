@@ -15,6 +15,7 @@ import { CallJournal } from './call-journal.ts'
 import { acceptChunks } from './chunks.ts'
 import { Dispatcher } from './dispatcher.ts'
 import { runClaim } from './claims.ts'
+import { Deadlines } from '../util/deadlines.ts'
 import type { CallInit } from './call.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
@@ -31,6 +32,8 @@ export interface RequesterInit {
   maxCalls: number
   /** Announces a task on its service topic (broadcast claim) */
   publishClaim(call: Call): Promise<void>
+  /** Sends the claim on open channels to known workers of its service; returns how many got it */
+  claimOnChannels?(call: Call): number
   claimRoundMs: number
   claimRounds: number
   /** Where calls are recorded before dispatch, when configured */
@@ -44,6 +47,12 @@ export class Requester {
   private readonly assignments: Assignments
   private readonly journal?: CallJournal
   private readonly stalls = new StallWatch(call => { this.failover(call, 'stalled') })
+  /** One timer for the deadlines of all calls */
+  private readonly deadlines = new Deadlines<Call>({
+    items: () => this.calls.values(),
+    deadlineOf: (call) => call.init.deadline,
+    expire: (call) => { call.expire() }
+  })
   private readonly dispatcher: Dispatcher
   private running = true
 
@@ -71,7 +80,7 @@ export class Requester {
     this.checkRoom(init.id)
     const call = new Call(init, this.journal != null)
     this.calls.set(call.id, call)
-    if (!call.arm(err => { this.end(call, err) }, signal)) {
+    if (!call.arm(err => { this.end(call, err) }, this.deadlines, signal)) {
       return call
     }
     const begin = init.broadcast ? () => { this.claim(call) } : () => { this.dispatcher.dispatch(call) }
@@ -152,6 +161,7 @@ export class Requester {
     for (const call of [...this.calls.values()]) {
       this.end(call, new NotStartedError('the mesh node stopped'), false)
     }
+    this.deadlines.clear()
   }
 
   /** A CHUNK frame: chunk `seq` in `payload`, and the ones after it in `more`. */
@@ -199,6 +209,10 @@ export class Requester {
 
   private onOffer (frame: Frame, channel: TaskChannel, call: Call | undefined): void {
     const peer = channel.remotePeer
+    if (call?.worker === peer) {
+      // the same worker again (it had the claim on a channel and on the topic): it holds the task
+      return
+    }
     if (call == null || !call.claiming || call.tried(peer) || frame.service !== call.service) {
       // taken already, or not ours: let the worker free its reserved slot
       channel.send({ kind: KIND_CANCEL, task: frame.task })

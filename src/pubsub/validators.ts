@@ -13,7 +13,8 @@ import type { PeerId } from '@libp2p/interface'
 export const MAX_CLAIM_BYTES = 4096
 /** Application payloads larger than this are refused on publish and on receipt. */
 export const MAX_APP_MESSAGE_BYTES = 1024 * 1024
-const MAX_TASK_ID_CHARS = 128
+/** Longest task id a claim may carry. */
+export const MAX_TASK_ID_CHARS = 128
 
 function judge (ok: boolean, peer: PeerId, penalties?: PeerPenalties): any {
   if (ok) {

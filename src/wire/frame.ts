@@ -1,10 +1,9 @@
 /**
  * Task-channel frames: what each kind means, and their length-prefixed
  * encoding. A frame is a protobuf `Frame` (frames.proto) preceded by its
- * byte length as an unsigned varint.
+ * byte length as an unsigned varint (written by frame-encoder.ts).
  */
 import { Uint8ArrayList } from 'uint8arraylist'
-import { writer } from 'protons-runtime'
 import { ProtocolError } from '../errors.ts'
 import { Frame } from './generated/frames.js'
 
@@ -27,6 +26,11 @@ export const KIND_PING = 7
 export const KIND_PONG = 8
 /** worker -> requester: free capacity for a claimed task */
 export const KIND_OFFER = 9
+/**
+ * requester -> worker: a broadcast claim of `task` for `service`, sent on an
+ * open channel beside the one on the service topic (answered with OFFER)
+ */
+export const KIND_CLAIM = 10
 
 /** TASK: the caller wants chunks, not one value */
 export const FLAG_STREAM = 1
@@ -50,13 +54,7 @@ export type FrameInit = Partial<Omit<Frame, 'payload' | 'token' | 'prior' | 'mor
   more?: Array<{ data: Uint8Array, codec: number }>
 }
 
-/** Encodes a frame with its length prefix, ready to send. */
-export function encodeFrame (frame: FrameInit): Uint8Array {
-  const w = writer()
-  // the codec's default length-delimited form is exactly our framing
-  Frame.codec().encode(frame as Frame, w)
-  return w.finish()
-}
+export { encodeFrame } from './frame-encoder.ts'
 
 export interface FrameDecoderInit {
   /** Largest frame accepted; a larger length prefix is a ProtocolError */

@@ -73,7 +73,7 @@ export class ChunkBatcher {
 
   private send (seq: number, chunks: EncodedPayload[]): void {
     const task = this.task
-    if (task.controller.signal.aborted) {
+    if (task.abort.aborted) {
       return
     }
     task.channel.send({

@@ -4,16 +4,21 @@
  * `meshwork/1/svc/<service>` (see dispatch/claims.ts); workers with a free
  * slot reserve it and offer over a direct task channel; the requester grants
  * the task to the first offer (see Requester.onOffer). Busy workers stay
- * silent.
+ * silent. A requester with a channel to this worker sends the claim on it as
+ * well (a CLAIM frame); a worker offers once per claim however many ways it
+ * arrived.
  */
-import { OFFER_DIAL_TIMEOUT_MS, SERVICE_TOPIC_PREFIX } from '../constants.ts'
+import { OFFER_DIAL_TIMEOUT_MS, OFFER_RESERVATION_MS, SERVICE_TOPIC_PREFIX } from '../constants.ts'
 import { parseAddrs } from '../wire/addrs.ts'
 import { KIND_OFFER } from '../wire/frame.ts'
+import { MAX_TASK_ID_CHARS } from '../pubsub/validators.ts'
+import { taskKey } from './running-task.ts'
 import { Claim } from '../wire/generated/presence.js'
 import { claimValidator } from '../pubsub/validators.ts'
 import type { PeerPenalties } from '../security/penalties.ts'
 import type { Channels } from '../channel/channels.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
+import type { Frame } from '../wire/frame.ts'
 import type { WorkerRuntime } from './worker.ts'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
@@ -27,10 +32,15 @@ export interface OffersInit {
   penalties?: PeerPenalties
 }
 
+/** Claims remembered as offered, at most (the oldest are forgotten first). */
+const MAX_REMEMBERED_OFFERS = 4_096
+
 export class Offers {
   private readonly init: OffersInit
   private readonly selfId: string
   private readonly served = new Set<string>()
+  /** Claims offered on lately (requester/task), with when the memory lapses: the same claim by another way gets no second offer */
+  private readonly offered = new Map<string, number>()
 
   constructor (init: OffersInit) {
     this.init = init
@@ -97,24 +107,58 @@ export class Offers {
     } catch {
       return
     }
-    if (!this.init.worker.reserve(service, requester, claim.task)) {
+    if (!this.take(service, requester, claim.task)) {
       return
     }
     void this.offer(msg.from, service, claim)
+  }
+
+  /** A CLAIM frame: the requester's claim on a channel it has with this worker; the offer goes back on it. */
+  onClaimFrame (frame: Frame, channel: TaskChannel): void {
+    const { service, task } = frame
+    if (!this.served.has(service) || task.length === 0 || task.length > MAX_TASK_ID_CHARS) {
+      return
+    }
+    if (this.take(service, channel.remotePeer, task)) {
+      this.send(channel, service, task)
+    }
+  }
+
+  /** Whether to offer on this claim: not offered on already, and a slot reserved for it. */
+  private take (service: string, requester: string, task: string): boolean {
+    const key = taskKey(requester, task)
+    const now = Date.now()
+    const until = this.offered.get(key)
+    if (until != null && until > now) {
+      return false
+    }
+    if (!this.init.worker.reserve(service, requester, task)) {
+      return false
+    }
+    this.offered.delete(key)
+    this.offered.set(key, now + OFFER_RESERVATION_MS)
+    if (this.offered.size > MAX_REMEMBERED_OFFERS) {
+      this.offered.delete(this.offered.keys().next().value!)
+    }
+    return true
+  }
+
+  private send (channel: TaskChannel, service: string, task: string): void {
+    const slot = [...this.init.worker.slots()].find(s => s.name === service)
+    channel.send({
+      kind: KIND_OFFER,
+      task,
+      service,
+      load: this.init.worker.load,
+      capacity: slot?.concurrency ?? 1
+    })
   }
 
   private async offer (requester: PeerId, service: string, claim: Claim): Promise<void> {
     try {
       // a requester this worker already has a channel with is offered at once, on that channel
       const channel = this.init.channels.any(requester.toString()) ?? await this.reach(requester, claim)
-      const slot = [...this.init.worker.slots()].find(s => s.name === service)
-      channel.send({
-        kind: KIND_OFFER,
-        task: claim.task,
-        service,
-        load: this.init.worker.load,
-        capacity: slot?.concurrency ?? 1
-      })
+      this.send(channel, service, claim.task)
     } catch (err: any) {
       this.init.log('could not offer %s to %p: %s', claim.task, requester, err.message)
     }

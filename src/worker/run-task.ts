@@ -22,29 +22,22 @@ export interface RunOutcome {
 
 export async function runTask (task: RunningTask, load: () => number, maxKeptBytes = Infinity): Promise<RunOutcome> {
   const { slot, frame } = task
-  const signal = task.controller.signal
+  const abort = task.abort
   const kept = keeper(task, maxKeptBytes)
   try {
     const input = decodePayload(frame.payload, frame.codec)
-    const ctx: HandlerContext = {
-      signal,
-      taskId: task.id,
-      attempt: task.attempt,
-      service: slot.name,
-      requester: task.requester,
-      resume: { chunks: frame.prior.map(p => decodePayload(p.data, p.codec)) }
-    }
+    const ctx = taskContext(task, frame.prior.length > 0 ? frame.prior.map(p => decodePayload(p.data, p.codec)) : [])
     const out = slot.handler(input, ctx)
     let value: unknown
     if (isAsyncIterable(out)) {
-      value = await streamReply(task, out, signal, load(), kept.add)
+      value = await streamReply(task, out, abort, load(), kept.add)
     } else {
       value = await out
       if (task.streaming) {
-        value = await streamReply(task, single(value), signal, load(), kept.add)
+        value = await streamReply(task, single(value), abort, load(), kept.add)
       }
     }
-    if (signal.aborted) {
+    if (abort.aborted) {
       return { ok: false }
     }
     const { data, codec } = encodePayload(value)
@@ -60,7 +53,7 @@ export async function runTask (task: RunningTask, load: () => number, maxKeptByt
     })
     return { ok: true, cache: task.streaming ? kept.result() : { payload: data, codec } }
   } catch (err: any) {
-    if (signal.aborted) {
+    if (abort.aborted) {
       return { ok: false }
     }
     const retryable = err?.retryable === true
@@ -68,6 +61,23 @@ export async function runTask (task: RunningTask, load: () => number, maxKeptByt
     const message = String(err?.message ?? err)
     task.channel.send(errorFrame({ task: task.id, attempt: task.attempt, code, message, retryable, load: load() - 1, capacity: slot.concurrency }))
     return { ok: false, cache: retryable ? undefined : { error: { code, message } } }
+  }
+}
+
+/**
+ * What a handler is told about its task. The signal is an own getter (so a
+ * spread copy of the context still has it) that makes the signal only for
+ * a handler that reads it.
+ */
+function taskContext (task: RunningTask, chunks: unknown[]): HandlerContext {
+  const abort = task.abort
+  return {
+    get signal () { return abort.signal },
+    taskId: task.id,
+    attempt: task.attempt,
+    service: task.slot.name,
+    requester: task.requester,
+    resume: { chunks }
   }
 }
 

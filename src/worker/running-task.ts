@@ -5,6 +5,7 @@
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { AccessCheck } from '../security/access.ts'
 import type { Fifo } from '../util/fifo.ts'
+import type { LazyAbort } from '../util/lazy-abort.ts'
 import type { Handler } from '../types.ts'
 import type { Frame } from '../wire/frame.ts'
 
@@ -19,8 +20,15 @@ export interface ServiceSlot {
   access?: AccessCheck
   running: number
   queue: Fifo<RunningTask>
-  /** Offers made and not yet taken up, with their expiry */
-  reservations: Map<string, number>
+  /** Offers made and not yet taken up, by task key (bounded by concurrency) */
+  reservations: Map<string, Reservation>
+}
+
+/** Room a worker's offer holds in a slot for a claimed task, until the task comes or the reservation lapses. */
+export interface Reservation {
+  requester: string
+  /** When it lapses, `Date.now()` milliseconds */
+  expires: number
 }
 
 /** One task this worker holds for a requester, queued or running. */
@@ -36,7 +44,8 @@ export interface RunningTask {
   streaming: boolean
   credits: number
   wakeWriter?: () => void
-  controller: AbortController
+  /** Aborted when the task is cancelled, superseded or dropped; its signal is made only for a handler that asks */
+  abort: LazyAbort
   state: 'queued' | 'running'
 }
 

@@ -2,7 +2,7 @@
  * A served service's slot: built from `serve()`'s options (checked here),
  * and the reservations broadcast claims make on it.
  */
-import { DEFAULT_CONCURRENCY, DEFAULT_QUEUE_PER_SLOT, OFFER_RESERVATION_MS } from '../constants.ts'
+import { DEFAULT_CONCURRENCY, DEFAULT_QUEUE_PER_SLOT, MAX_RESERVATIONS_PER_REQUESTER, OFFER_RESERVATION_MS } from '../constants.ts'
 import { InvalidArgumentError } from '../errors.ts'
 import { accessCheck } from '../security/access.ts'
 import { Fifo } from '../util/fifo.ts'
@@ -35,19 +35,48 @@ export function createSlot (name: string, handler: Handler, options: ServeOption
 }
 
 /**
- * Reserves room in `slot` for the claimed task `key` for
- * OFFER_RESERVATION_MS, dropping expired reservations first. False when
- * running, queued and reserved tasks already fill the slot.
+ * Reserves room in `slot` for `requester`'s claimed task `key` for
+ * OFFER_RESERVATION_MS, dropping lapsed reservations first. False when
+ * running, queued and reserved tasks already fill the slot, or when the
+ * requester already holds MAX_RESERVATIONS_PER_REQUESTER of its
+ * reservations (a claim costs a peer nothing, so no peer may hold a slot's
+ * room with claims alone).
  */
-export function reserveSlot (slot: ServiceSlot, key: string, now = Date.now()): boolean {
-  for (const [held, expires] of slot.reservations) {
-    if (expires < now) {
-      slot.reservations.delete(held)
-    }
-  }
+export function reserveSlot (slot: ServiceSlot, requester: string, key: string, now = Date.now()): boolean {
+  dropLapsed(slot, now)
   if (slot.running + slot.queue.length + slot.reservations.size >= slot.concurrency) {
     return false
   }
-  slot.reservations.set(key, now + OFFER_RESERVATION_MS)
+  let held = 0
+  for (const reservation of slot.reservations.values()) {
+    if (reservation.requester === requester && ++held >= MAX_RESERVATIONS_PER_REQUESTER) {
+      return false
+    }
+  }
+  slot.reservations.set(key, { requester, expires: now + OFFER_RESERVATION_MS })
   return true
+}
+
+/** Drops `slot`'s reservations that lapsed by `now`; true when any did. */
+export function dropLapsed (slot: ServiceSlot, now = Date.now()): boolean {
+  let dropped = false
+  if (slot.reservations.size === 0) {
+    return dropped
+  }
+  for (const [key, { expires }] of slot.reservations) {
+    if (expires <= now) {
+      slot.reservations.delete(key)
+      dropped = true
+    }
+  }
+  return dropped
+}
+
+/** When `slot`'s first reservation lapses, Infinity when it holds none. */
+export function firstLapse (slot: ServiceSlot): number {
+  let first = Infinity
+  for (const { expires } of slot.reservations.values()) {
+    first = Math.min(first, expires)
+  }
+  return first
 }

@@ -10,6 +10,7 @@ import { encodePayload } from '../wire/payload.ts'
 import { ChunkBatcher } from './chunk-batcher.ts'
 import type { RunningTask } from './running-task.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
+import type { LazyAbort } from '../util/lazy-abort.ts'
 
 /**
  * Drains `chunks` to the task's channel. For a caller that asked for a
@@ -17,15 +18,15 @@ import type { EncodedPayload } from '../wire/payload.ts'
  * returns them as an array instead. Each chunk sent is also handed to
  * `sent`, when given (to keep the reply for a repeated attempt).
  */
-export async function streamReply (task: RunningTask, chunks: AsyncIterable<unknown>, signal: AbortSignal, load: number, sent?: (chunk: EncodedPayload) => void): Promise<unknown> {
+export async function streamReply (task: RunningTask, chunks: AsyncIterable<unknown>, abort: LazyAbort, load: number, sent?: (chunk: EncodedPayload) => void): Promise<unknown> {
   const resumeFrom = task.frame.seq
   const collected: unknown[] = []
   const batcher = new ChunkBatcher(task, load)
   let seq = task.slot.resume === 'continue' ? resumeFrom : 0
   try {
     for await (const chunk of chunks) {
-      if (signal.aborted) {
-        throw signal.reason ?? new AbortError()
+      if (abort.aborted) {
+        throw abort.reason ?? new AbortError()
       }
       if (seq < resumeFrom) {
         seq++
@@ -36,7 +37,7 @@ export async function streamReply (task: RunningTask, chunks: AsyncIterable<unkn
         seq++
         continue
       }
-      while (task.credits <= 0 && !signal.aborted) {
+      while (task.credits <= 0 && !abort.aborted) {
         // what is queued goes out before waiting: the reader needs it to grant more
         batcher.flush()
         await new Promise<void>(resolve => { task.wakeWriter = resolve })
@@ -44,8 +45,8 @@ export async function streamReply (task: RunningTask, chunks: AsyncIterable<unkn
       }
       if (!task.channel.writable) {
         await task.channel.whenWritable()
-        if (signal.aborted) {
-          throw signal.reason ?? new AbortError()
+        if (abort.aborted) {
+          throw abort.reason ?? new AbortError()
         }
       }
       const encoded = encodePayload(chunk)

@@ -13,7 +13,9 @@ import { replay } from './replay.ts'
 import { ResultCache } from './result-cache.ts'
 import { runTask } from './run-task.ts'
 import { taskKey } from './running-task.ts'
-import { createSlot, reserveSlot } from './service-slot.ts'
+import { createSlot, dropLapsed, firstLapse, reserveSlot } from './service-slot.ts'
+import { Deadlines } from '../util/deadlines.ts'
+import { LazyAbort } from '../util/lazy-abort.ts'
 import type { PeerLimitsInit } from '../security/limits.ts'
 import type { TaskChannel } from '../channel/task-channel.ts'
 import type { RunningTask, ServiceSlot } from './running-task.ts'
@@ -35,10 +37,21 @@ export class WorkerRuntime {
   private readonly init: WorkerInit
   private readonly limits: PeerLimits
   private readonly results = new ResultCache()
+  /** One timer for the reservations of all slots: a lapsed one frees its room for the tasks queued behind it */
+  private readonly lapses: Deadlines<ServiceSlot>
 
   constructor (init: WorkerInit) {
     this.init = init
     this.limits = new PeerLimits(init.limits)
+    this.lapses = new Deadlines({
+      items: () => this.services.values(),
+      deadlineOf: firstLapse,
+      expire: (slot) => {
+        dropLapsed(slot)
+        this.next(slot)
+        this.lapses.watch(firstLapse(slot))
+      }
+    })
   }
 
   serve (name: string, handler: Handler, options: ServeOptions = {}): void {
@@ -125,6 +138,7 @@ export class WorkerRuntime {
       return
     }
     const reserved = slot.reservations.delete(key)
+    dropLapsed(slot)
     const task: RunningTask = {
       key,
       id: frame.task,
@@ -135,7 +149,7 @@ export class WorkerRuntime {
       frame,
       streaming: (frame.flags & FLAG_STREAM) !== 0,
       credits: frame.credit,
-      controller: new AbortController(),
+      abort: new LazyAbort(),
       state: 'queued'
     }
     if (slot.running < slot.concurrency && (reserved || slot.running + slot.reservations.size < slot.concurrency)) {
@@ -157,7 +171,9 @@ export class WorkerRuntime {
       this.abort(task, new ProtocolError('cancelled by the requester'))
     }
     for (const slot of this.services.values()) {
-      slot.reservations.delete(key)
+      if (slot.reservations.delete(key)) {
+        this.next(slot)
+      }
     }
   }
 
@@ -177,6 +193,25 @@ export class WorkerRuntime {
         this.abort(task, new ProtocolError('the requester went away'))
       }
     }
+    if (channel == null) {
+      for (const slot of this.services.values()) {
+        this.release(slot, requester)
+      }
+    }
+  }
+
+  /** Drops `requester`'s reservations in `slot`, and starts the tasks their room was held from. */
+  private release (slot: ServiceSlot, requester: string): void {
+    let released = false
+    for (const [key, reservation] of slot.reservations) {
+      if (reservation.requester === requester) {
+        slot.reservations.delete(key)
+        released = true
+      }
+    }
+    if (released) {
+      this.next(slot)
+    }
   }
 
   /** Requesters with tasks here, for liveness checks. */
@@ -194,10 +229,17 @@ export class WorkerRuntime {
    */
   reserve (service: string, requester: string, taskId: string): boolean {
     const slot = this.services.get(service)
-    return slot != null && reserveSlot(slot, taskKey(requester, taskId))
+    const key = taskKey(requester, taskId)
+    // a task already here needs no room held for it (a claim that came again, by another way)
+    if (slot == null || this.tasks.has(key) || !reserveSlot(slot, requester, key)) {
+      return false
+    }
+    this.lapses.watch(firstLapse(slot))
+    return true
   }
 
   stop (): void {
+    this.lapses.clear()
     for (const task of this.tasks.values()) {
       this.abort(task, new NoWorkersError('the worker is stopping'), true)
     }
@@ -220,7 +262,7 @@ export class WorkerRuntime {
       task.slot.queue.remove(task)
       this.limits.release(task.requester)
     }
-    task.controller.abort(reason)
+    task.abort.abort(reason)
     task.wakeWriter?.()
   }
 
@@ -250,7 +292,7 @@ export class WorkerRuntime {
       if (this.tasks.get(task.key) === task) {
         this.tasks.delete(task.key)
       }
-      const cancelled = task.controller.signal.aborted
+      const cancelled = task.abort.aborted
       endTaskSpan(span, ok ? 'ok' : cancelled ? 'cancelled' : 'error')
       this.init.emit('work:end', { ...event, ok, cancelled })
       this.next(slot)

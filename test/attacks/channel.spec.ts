@@ -4,6 +4,7 @@
  *   learned from broadcast claims);
  * - the same task sent again (same channel, a new channel, a later attempt);
  * - a cancel for another requester's task;
+ * - claims sent on a channel, many, with no task after them;
  * - bytes that are not frames, and a length prefix of a gigabyte.
  * The requester takes replies only from the worker holding the attempt, a
  * handler runs once per task, and a broken channel is reset without
@@ -11,10 +12,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeshNode } from '../../node/index.ts'
-import { SERVICE_TOPIC_PREFIX } from '../../src/constants.ts'
+import { MAX_RESERVATIONS_PER_REQUESTER, SERVICE_TOPIC_PREFIX } from '../../src/constants.ts'
 import { encodePayload } from '../../src/wire/payload.ts'
 import { Claim } from '../../src/wire/generated/presence.js'
-import { FLAG_JOURNALED, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_ERROR, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
+import { FLAG_JOURNALED, FLAG_STREAM, KIND_CANCEL, KIND_CHUNK, KIND_CLAIM, KIND_ERROR, KIND_OFFER, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
 import { eventually } from '../helpers/mesh.ts'
 import { hostilePeer } from './hostile.ts'
 import type { HostilePeer, RawChannel } from './hostile.ts'
@@ -118,18 +119,49 @@ describe('hostile frames on task channels', () => {
   })
 
   it("a cancel (or a task) under another requester's task id touches only the sender's own tasks", async () => {
+    // the attacker knows the honest task's id (a claim on the topic carries it; here it is simply told)
     let id: string | undefined
-    const onClaim = (e: CustomEvent<any>): void => { if (e.detail.topic === `${SERVICE_TOPIC_PREFIX}slow`) id = Claim.decode(e.detail.data).task }
-    evil.pubsub.addEventListener('message', onClaim)
+    requester.addEventListener('task:dispatch', (e) => { id ??= e.detail.taskId })
     const call = requester.request('slow', 'mine', { mode: 'broadcast', timeoutMs: 20_000 })
     await eventually(() => id != null, 10_000, 'the claim')
-    evil.pubsub.removeEventListener('message', onClaim)
     const channel = await evil.channel(worker.peerId)
     for (let attempt = 0; attempt < 3; attempt++) {
       channel.send({ kind: KIND_CANCEL, task: id, attempt })
       channel.send({ kind: KIND_TASK, task: id, attempt, service: 'slow', ...payload('theirs') })
     }
     expect(await call).toEqual({ honest: 'mine' })
+  })
+
+  it('claims on a channel with no task after them hold room for a short while only: honest calls are served', async () => {
+    // as much room as one requester may reserve: the claims hold all of it
+    worker.serve('scarce', async (input: unknown) => ({ honest: input }), { concurrency: MAX_RESERVATIONS_PER_REQUESTER })
+    await requester.waitForWorkers('scarce', 1)
+    // a peer of its own: claims are no misbehaviour, but the peer sent garbage by now
+    const hoarder = await hostilePeer({ bootstrap: [worker.addrs()[0]] })
+    try {
+      const channel = await hoarder.channel(worker.peerId)
+      const claims = 1_000
+      for (let i = 0; i < claims; i++) {
+        channel.send({ kind: KIND_CLAIM, task: `hoard-${i}`, service: 'scarce' })
+      }
+      await eventually(() => channel.received.some(f => f.kind === KIND_OFFER), 10_000, 'an offer')
+      await sleep(200)
+      expect(channel.received.filter(f => f.kind === KIND_OFFER).length).toBe(MAX_RESERVATIONS_PER_REQUESTER)
+      // the honest calls wait at most until the reservations lapse
+      const results = await Promise.all(Array.from({ length: 4 * MAX_RESERVATIONS_PER_REQUESTER }, async (_, i) => requester.request('scarce', i, { timeoutMs: 5_000 })))
+      expect(results).toEqual(Array.from({ length: 4 * MAX_RESERVATIONS_PER_REQUESTER }, (_, i) => ({ honest: i })))
+      // the room is free again: the claimer may reserve it again, and the calls behind it still run
+      await sleep(1_200)
+      for (let i = 0; i < claims; i++) {
+        channel.send({ kind: KIND_CLAIM, task: `again-${i}`, service: 'scarce' })
+      }
+      await eventually(() => channel.received.filter(f => f.kind === KIND_OFFER).length > MAX_RESERVATIONS_PER_REQUESTER, 10_000, 'offers again')
+      await sleep(200)
+      expect(channel.received.filter(f => f.kind === KIND_OFFER).length).toBe(2 * MAX_RESERVATIONS_PER_REQUESTER)
+      expect(await requester.request('scarce', 'after', { timeoutMs: 5_000 })).toEqual({ honest: 'after' })
+    } finally {
+      await hoarder.stop()
+    }
   })
 
   it('bytes that are not frames, or a huge length, reset only that channel', async () => {

@@ -1,8 +1,9 @@
 /**
  * The two ways a task reaches many workers: a fan-out with a quorum
  * resolves as soon as enough answered and cancels the rest; and
- * `mode: 'broadcast'` really announces each task on the service topic and
- * grants it to an offering worker (a direct call announces nothing).
+ * `mode: 'broadcast'` really announces each task (on the channels the caller
+ * has with workers, and on the service topic) and grants it to an offering
+ * worker (a direct call announces nothing).
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { SERVICE_TOPIC_PREFIX } from '../../src/constants.ts'
@@ -10,6 +11,7 @@ import { Claim } from '../../src/wire/generated/presence.js'
 import { createMeshOf, eventually } from '../helpers/mesh.ts'
 import type { TestMesh } from '../helpers/mesh.ts'
 import type { HandlerContext, MeshNode } from '../../src/types.ts'
+import type { Frame } from '../../src/wire/frame.ts'
 
 /** How long a slow worker would take to answer, if nobody cancelled it */
 const SLOW_MS = 20_000
@@ -61,15 +63,21 @@ describe("mode: 'broadcast'", () => {
   let mesh: TestMesh | undefined
   afterEach(async () => { await mesh?.stop() })
 
-  /** Task ids of the claims each worker receives on the service's topic. */
-  function watchClaims (workers: MeshNode[], service: string): Set<string> {
-    const claimed = new Set<string>()
+  /** Task ids of the claims the workers receive, on the service's topic and on task channels. */
+  function watchClaims (workers: MeshNode[], service: string): { topic: Set<string>, channel: Set<string> } {
+    const claimed = { topic: new Set<string>(), channel: new Set<string>() }
     for (const worker of workers) {
       (worker.libp2p.services as any).pubsub.addEventListener('message', (evt: CustomEvent<any>) => {
         if (evt.detail.topic === SERVICE_TOPIC_PREFIX + service) {
-          claimed.add(Claim.decode(evt.detail.data).task)
+          claimed.topic.add(Claim.decode(evt.detail.data).task)
         }
       })
+      const offers = (worker as any).parts.offers
+      const onClaimFrame = offers.onClaimFrame.bind(offers)
+      offers.onClaimFrame = (frame: Frame, channel: unknown) => {
+        claimed.channel.add(frame.task)
+        onClaimFrame(frame, channel)
+      }
     }
     return claimed
   }
@@ -89,13 +97,15 @@ describe("mode: 'broadcast'", () => {
       expect([a.peerId, b.peerId]).toContain(await caller.request('claimed', i, { mode: 'broadcast' }))
     }
     expect(dispatched).toHaveLength(5)
-    expect(dispatched.filter(id => !claimed.has(id))).toEqual([])
+    // once the caller has channels with the workers, claims travel on them, ahead of the topic
+    expect(dispatched.filter(id => !claimed.topic.has(id) && !claimed.channel.has(id))).toEqual([])
+    expect(claimed.channel.size).toBeGreaterThan(0)
 
     dispatched.length = 0
     for (let i = 0; i < 5; i++) {
       await caller.request('claimed', i)
     }
     expect(dispatched).toHaveLength(5)
-    expect(dispatched.filter(id => claimed.has(id))).toEqual([])
+    expect(dispatched.filter(id => claimed.topic.has(id) || claimed.channel.has(id))).toEqual([])
   })
 })

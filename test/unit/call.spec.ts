@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Call } from '../../src/dispatch/call.ts'
 import { roundRobin } from '../../src/dispatch/balancers.ts'
+import { Deadlines } from '../../src/util/deadlines.ts'
 import { encodePayload } from '../../src/wire/payload.ts'
 import { fakeChannel } from './stubs.ts'
 import type { CallInit } from '../../src/dispatch/call.ts'
@@ -20,6 +21,10 @@ function newCall (init: Partial<CallInit> = {}, journaled = false): Call {
     maxResumeBytes: 1024,
     ...init
   }, journaled)
+}
+
+function watching (calls: Set<Call>): Deadlines<Call> {
+  return new Deadlines<Call>({ items: () => calls, deadlineOf: c => c.init.deadline, expire: c => { c.expire() } })
 }
 
 const raw = (n: number): { data: Uint8Array<ArrayBuffer>, codec: number } => ({ data: new Uint8Array(n), codec: 0 })
@@ -78,13 +83,20 @@ describe('Call', () => {
   describe('lifecycle', () => {
     it('ends itself at the deadline, and a settled call drops its timer', () => {
       const ends: Error[] = []
+      const calls = new Set<Call>()
+      const deadlines = watching(calls)
       const call = newCall({ deadline: Date.now() + 500 })
-      call.arm(err => { ends.push(err) })
-      vi.advanceTimersByTime(500)
+      calls.add(call)
+      call.arm(err => { ends.push(err) }, deadlines)
+      vi.advanceTimersByTime(499)
+      expect(ends).toHaveLength(0)
+      vi.advanceTimersByTime(1)
       expect(ends.map(e => e.name)).toEqual(['TimeoutError'])
 
+      // a settled call still swept (its owner did not drop it yet) does not end twice
       const done = newCall({ deadline: Date.now() + 500 })
-      done.arm(err => { ends.push(err) })
+      calls.add(done)
+      done.arm(err => { ends.push(err) }, deadlines)
       done.succeed('v')
       vi.advanceTimersByTime(1_000)
       expect(ends).toHaveLength(1)
@@ -94,13 +106,13 @@ describe('Call', () => {
       const ends: Error[] = []
       const controller = new AbortController()
       const call = newCall()
-      expect(call.arm(err => { ends.push(err) }, controller.signal)).toBe(true)
+      expect(call.arm(err => { ends.push(err) }, watching(new Set()), controller.signal)).toBe(true)
       call.fail(new Error('over'))
       controller.abort()
       expect(ends).toHaveLength(0)
 
       const aborted = newCall()
-      expect(aborted.arm(err => { ends.push(err) }, AbortSignal.abort())).toBe(false)
+      expect(aborted.arm(err => { ends.push(err) }, watching(new Set()), AbortSignal.abort())).toBe(false)
       expect(ends.map(e => e.name)).toEqual(['AbortError'])
     })
 

@@ -1,5 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { CHANNEL_CLAIM_LEAD_MS } from '../../src/dispatch/claims.ts'
 import { Requester } from '../../src/dispatch/requester.ts'
 import { PeerTable } from '../../src/presence/peer-table.ts'
 import { encodeFrame, FLAG_RETRYABLE, FrameDecoder, KIND_CANCEL, KIND_CHUNK, KIND_OFFER, KIND_RESULT, KIND_ERROR, KIND_TASK } from '../../src/wire/frame.ts'
@@ -222,6 +223,49 @@ describe('Requester', () => {
       expect(publishClaim).toHaveBeenCalledTimes(1)
       requester.onFrame(reply(call, 1, 'claimed'), channels.to('W'))
       await expect(call.result).resolves.toBe('claimed')
+    })
+
+    it('claims on channels first, and on the topic only if no offer came within the lead', () => {
+      const claimOnChannels = vi.fn((_call: Call) => 2)
+      const withChannels = new Requester({
+        log: logger('test:requester'),
+        table,
+        channels,
+        maxCalls: 100,
+        publishClaim,
+        claimOnChannels,
+        claimRoundMs: 1_000,
+        claimRounds: 3,
+        emit: () => {}
+      })
+      const taken = withChannels.start(callInit({ service: 'unknown', broadcast: true }))
+      expect(claimOnChannels).toHaveBeenCalledTimes(1)
+      expect(publishClaim).not.toHaveBeenCalled()
+      withChannels.onFrame(frame({ kind: KIND_OFFER, task: taken.id, service: 'unknown', capacity: 1 }), channels.to('W'))
+      vi.advanceTimersByTime(CHANNEL_CLAIM_LEAD_MS)
+      // a worker offered on its channel: no gossip for this one
+      expect(publishClaim).not.toHaveBeenCalled()
+
+      const open = withChannels.start(callInit({ service: 'unknown', broadcast: true }))
+      vi.advanceTimersByTime(CHANNEL_CLAIM_LEAD_MS - 1)
+      expect(publishClaim).not.toHaveBeenCalled()
+      vi.advanceTimersByTime(1)
+      expect(publishClaim.mock.calls.map(([c]) => c.id)).toEqual([open.id])
+      // later rounds go to the topic at once
+      vi.advanceTimersByTime(1_000 - CHANNEL_CLAIM_LEAD_MS)
+      expect(publishClaim).toHaveBeenCalledTimes(2)
+      expect(claimOnChannels).toHaveBeenCalledTimes(2)
+    })
+
+    it('takes a second offer from the worker it granted the task to as the same one, not a refusal', () => {
+      const call = requester.start(callInit({ service: 'unknown' }))
+      const offer = frame({ kind: KIND_OFFER, task: call.id, service: 'unknown', capacity: 1 })
+      requester.onFrame(offer, channels.to('W'))
+      // the claim reached W twice (on a channel and on the topic): its second offer cancels nothing
+      requester.onFrame(offer, channels.to('W'))
+      expect(sentOf(channels.to('W'), KIND_TASK)).toHaveLength(1)
+      expect(sentOf(channels.to('W'), KIND_CANCEL)).toHaveLength(0)
+      expect(call.worker).toBe('W')
     })
 
     it('turns down an offer for another service', () => {

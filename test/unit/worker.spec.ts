@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { OFFER_RESERVATION_MS } from '../../src/constants.ts'
+import { MAX_RESERVATIONS_PER_REQUESTER, OFFER_RESERVATION_MS } from '../../src/constants.ts'
 import { WorkerRuntime } from '../../src/worker/worker.ts'
 import { encodeFrame, FLAG_RETRYABLE, FrameDecoder, KIND_CANCEL, KIND_ERROR, KIND_RESULT, KIND_TASK } from '../../src/wire/frame.ts'
 import { encodePayload } from '../../src/wire/payload.ts'
@@ -115,6 +115,43 @@ describe('WorkerRuntime', () => {
       worker.onTask(task('claimed'), channel)
       await settle()
       expect(started.map(s => s.input)).toEqual(['claimed'])
+    })
+
+    it('starts the task queued behind a reservation when it lapses with no task', async () => {
+      expect(worker.reserve('svc', 'R', 'never')).toBe(true)
+      worker.onTask(task('other'), fakeChannel('Q', 'inbound'))
+      await settle()
+      expect(started).toHaveLength(0)
+      vi.advanceTimersByTime(OFFER_RESERVATION_MS)
+      await settle()
+      expect(started.map(s => s.input)).toEqual(['other'])
+    })
+
+    it('starts the task queued behind a reservation when the claim is cancelled', async () => {
+      expect(worker.reserve('svc', 'R', 'c1')).toBe(true)
+      worker.onTask(task('other'), fakeChannel('Q', 'inbound'))
+      worker.onCancel(frame({ kind: KIND_CANCEL, task: 'c1' }), 'R')
+      await settle()
+      expect(started.map(s => s.input)).toEqual(['other'])
+    })
+
+    it('starts the task queued behind a reservation when its requester goes away', async () => {
+      expect(worker.reserve('svc', 'R', 'c1')).toBe(true)
+      worker.onTask(task('other'), fakeChannel('Q', 'inbound'))
+      worker.onRequesterGone('R')
+      await settle()
+      expect(started.map(s => s.input)).toEqual(['other'])
+    })
+
+    it('lets one requester hold a bounded number of reservations in a slot', () => {
+      const wide = new WorkerRuntime({ log: logger('test:worker'), onServicesChanged: () => {}, emit: () => {} })
+      wide.serve('svc', async () => null, { concurrency: 4 * MAX_RESERVATIONS_PER_REQUESTER })
+      const granted = (requester: string): number => Array.from({ length: 2 * MAX_RESERVATIONS_PER_REQUESTER }, (_, i) => wide.reserve('svc', requester, `c${i}`)).filter(Boolean).length
+      expect(granted('R')).toBe(MAX_RESERVATIONS_PER_REQUESTER)
+      expect(granted('Q')).toBe(MAX_RESERVATIONS_PER_REQUESTER)
+      vi.advanceTimersByTime(OFFER_RESERVATION_MS)
+      expect(granted('R')).toBe(MAX_RESERVATIONS_PER_REQUESTER)
+      wide.stop()
     })
 
     it('frees the slot when the requester cancels its claim', () => {

@@ -1,0 +1,83 @@
+/**
+ * libp2p's TCP transport with the writes of one event-loop turn sent
+ * together. Below a task channel every message costs several socket
+ * writes: noise hands each sealed message over as two pieces (length,
+ * ciphertext), `@libp2p/tcp` writes each piece on its own, and yamux answers
+ * every data frame it reads with a window update of its own, written from
+ * the read callback before the frame's reply exists. Unmerged, one request
+ * and its reply are eight syscalls on each side's socket.
+ *
+ * Here a connection's socket is corked while it handles a read, and
+ * uncorked once the turn's I/O callbacks and their promise jobs are done
+ * (`setImmediate`), so what a read makes the peer write (the window update,
+ * the reply, the next request, other calls' frames) leaves in one `writev`.
+ * Writes made outside a read go out as before. The bytes and their order are
+ * unchanged. Backpressure is kept: a write the socket reports full uncorks
+ * at once, and the muxer waits for `drain` as before.
+ */
+import { tcp } from '@libp2p/tcp'
+import type { TCPComponents, TCPOptions } from '@libp2p/tcp'
+import type { MultiaddrConnection, Transport, Upgrader } from '@libp2p/interface'
+import type { Socket } from 'node:net'
+
+interface SendResult { sentBytes: number, canSendMore: boolean }
+
+/** The parts of `@libp2p/tcp`'s connection this wraps (its socket, and the hook its base class writes through). */
+interface SocketConnection {
+  socket?: Socket
+  sendData?: (data: Iterable<Uint8Array>) => SendResult
+}
+
+/** `tcp()` whose connections merge the writes of a turn (see the module's comment). */
+export function corkedTcp (init?: TCPOptions): (components: TCPComponents) => Transport {
+  const factory = tcp(init)
+  return (components) => {
+    const transport = factory(components)
+    const dial = transport.dial.bind(transport)
+    const createListener = transport.createListener.bind(transport)
+    transport.dial = async (ma, options) => dial(ma, { ...options, upgrader: corking(options.upgrader) })
+    transport.createListener = (options) => createListener({ ...options, upgrader: corking(options.upgrader) })
+    return transport
+  }
+}
+
+/** `upgrader`, corking each connection before it is upgraded. */
+function corking (upgrader: Upgrader): Upgrader {
+  return Object.create(upgrader, {
+    upgradeInbound: { value: async (conn: MultiaddrConnection, options: any) => upgrader.upgradeInbound(cork(conn), options) },
+    upgradeOutbound: { value: async (conn: MultiaddrConnection, options: any) => upgrader.upgradeOutbound(cork(conn), options) }
+  })
+}
+
+function cork<T extends MultiaddrConnection> (conn: T): T {
+  const target = conn as unknown as SocketConnection
+  const socket = target.socket
+  const sendData = target.sendData
+  if (socket == null || sendData == null || typeof socket.cork !== 'function') {
+    return conn
+  }
+  let corked = false
+  const uncork = (): void => {
+    if (corked) {
+      corked = false
+      socket.uncork()
+    }
+  }
+  // corked while a read is handled: what the read makes the muxer and its streams write goes at the end of the turn
+  socket.prependListener('data', () => {
+    if (!corked && !socket.destroyed) {
+      corked = true
+      socket.cork()
+      setImmediate(uncork)
+    }
+  })
+  target.sendData = (data) => {
+    const result = sendData.call(conn, data)
+    if (!result.canSendMore) {
+      // full: let the socket drain now, as an uncorked one would
+      uncork()
+    }
+    return result
+  }
+  return conn
+}
