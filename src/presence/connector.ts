@@ -1,7 +1,10 @@
 /**
  * Keeps this node joined: dials the bootstrap peers (again, with backoff,
  * when they drop), and opens direct connections to some of the peers it
- * learns of, so the mesh does not hang on the relay alone.
+ * learns of, so the mesh does not hang on the relay alone. Those dials are
+ * few at a time and back off when they fail: in a burst of joins every
+ * handshake costs CPU on both sides, and dials that time out because the
+ * machines are busy would otherwise be retried at once, keeping them busy.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
@@ -15,6 +18,13 @@ const MAX_PENDING_DIALS = 4
 const MAX_TOP_UP_TRIES = 16
 /** After a failed dial, the next top-up waits this long. */
 const TOP_UP_RETRY_MS = 5_000
+/** After a failed dial, dials to learned peers pause this long, doubling with each failure in a row. */
+const DIAL_BACKOFF_MS = 1_000
+const MAX_DIAL_BACKOFF_MS = 30_000
+/** A learned peer that could not be dialled is not tried again for this long. */
+const FAILED_PEER_RETRY_MS = 30_000
+/** Peers remembered as failed, at most (the oldest is forgotten first). */
+const MAX_FAILED_PEERS = 1_024
 
 export interface ConnectorInit {
   libp2p: Libp2p
@@ -32,7 +42,7 @@ export interface ConnectorCounters {
   /** Dials started, and of those the ones that failed */
   dials: number
   failed: number
-  /** Peers considered but not dialled: connected already, enough connections, or too many dials in flight */
+  /** Peers considered but not dialled: connected already, enough connections, too many dials in flight, or backing off */
   skipped: number
 }
 
@@ -43,6 +53,11 @@ export class Connector {
   private readonly bootstrapPeers = new Set<string>()
   private readonly pending = new Set<string>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  /** Learned peers whose dial failed, and when they may be tried again */
+  private readonly failedUntil = new Map<string, number>()
+  /** Failed dials in a row, and until when no dial starts */
+  private failuresInRow = 0
+  private pausedUntil = 0
   private running = false
   private topUpTimer?: ReturnType<typeof setTimeout>
 
@@ -72,7 +87,7 @@ export class Connector {
   consider (peerId: PeerId): void {
     const { libp2p } = this.init
     const id = peerId.toString()
-    if (!this.running || this.pending.has(id) || this.pending.size >= MAX_PENDING_DIALS) {
+    if (!this.running || this.pending.has(id) || this.pending.size >= MAX_PENDING_DIALS || this.backingOff(id)) {
       this.counters.skipped++
       return
     }
@@ -85,14 +100,39 @@ export class Connector {
     libp2p.dial(peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
       .then(() => {
         this.pending.delete(id)
+        this.failuresInRow = 0
         this.topUp()
       }, err => {
         this.counters.failed++
         this.pending.delete(id)
         this.init.log('no direct connection to %p: %s', peerId, err.message)
+        this.dialFailed(id)
         // peers that cannot be dialled are not tried again at once
         this.topUpLater()
       })
+  }
+
+  /** Whether dials are paused, or `id` failed a while ago. */
+  private backingOff (id: string, now = Date.now()): boolean {
+    if (now < this.pausedUntil) {
+      return true
+    }
+    const until = this.failedUntil.get(id)
+    if (until != null && now >= until) {
+      this.failedUntil.delete(id)
+      return false
+    }
+    return until != null
+  }
+
+  private dialFailed (id: string, now = Date.now()): void {
+    this.failuresInRow++
+    this.pausedUntil = now + Math.min(DIAL_BACKOFF_MS * 2 ** (this.failuresInRow - 1), MAX_DIAL_BACKOFF_MS)
+    this.failedUntil.delete(id)
+    if (this.failedUntil.size >= MAX_FAILED_PEERS) {
+      this.failedUntil.delete(this.failedUntil.keys().next().value as string)
+    }
+    this.failedUntil.set(id, now + FAILED_PEER_RETRY_MS)
   }
 
   /**
@@ -117,7 +157,7 @@ export class Connector {
     this.topUpTimer = setTimeout(() => {
       this.topUpTimer = undefined
       this.topUp()
-    }, TOP_UP_RETRY_MS)
+    }, Math.max(TOP_UP_RETRY_MS, this.pausedUntil - Date.now()))
   }
 
   private wantsMore (): boolean {

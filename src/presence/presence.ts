@@ -55,9 +55,10 @@ export interface PresenceInit {
 
 /** Running totals of this node's presence traffic, for benchmarks and diagnosis. */
 export interface PresenceCounters {
-  /** Announcements published, and of those the ones no peer received */
+  /** Announcements published, of those the ones no peer received, and of those the ones handed to a peer in a table sync */
   published: number
   unheard: number
+  handedOver: number
   /** Gossiped announcements received that were new or newer than the table's */
   gossipApplied: number
   /** Gossiped announcements received that the table already held */
@@ -83,7 +84,9 @@ export class Presence {
   /** The addresses of the last announcement, to tell when they change */
   private announcedAddrs = ''
   private running = false
-  readonly counters: PresenceCounters = { published: 0, unheard: 0, gossipApplied: 0, gossipStale: 0, witnessed: 0, goneBelieved: 0 }
+  /** A table sync handing over an unheard announcement is under way */
+  private handingOver = false
+  readonly counters: PresenceCounters = { published: 0, unheard: 0, handedOver: 0, gossipApplied: 0, gossipStale: 0, witnessed: 0, goneBelieved: 0 }
 
   constructor (init: PresenceInit) {
     this.init = init
@@ -187,7 +190,10 @@ export class Presence {
         }
         continue
       }
-      const refresh = record.refreshMs > 0 ? record.refreshMs : this.interval()
+      // a peer that announced while it knew few others said its refresh was
+      // short, but it stretches as the peer learns the mesh: nobody is
+      // expected to refresh sooner than this node's own interval
+      const refresh = Math.max(record.refreshMs, this.interval())
       const quiet = now - Math.max(record.announcedAt, record.seenAt)
       if (record.state === 'alive' && record.outstanding === 0 && quiet > refresh * PRESENCE_EXPIRY_INTERVALS) {
         table.suspect(record.peerId)
@@ -305,13 +311,43 @@ export class Presence {
     if (recipients === 0) {
       this.counters.unheard++
     }
-    if (recipients === 0 && this.running && this.retryTimer == null) {
+    if (recipients === 0 && this.running && this.retryTimer == null && !(await this.handOver())) {
       // nobody heard it (a peer that has just joined, before gossipsub knows who listens):
       // say it again shortly rather than a whole refresh interval later
       this.retryTimer = setTimeout(() => {
         this.retryTimer = undefined
         void this.announce()
       }, ANNOUNCE_RETRY_MS)
+    }
+  }
+
+  /**
+   * Gossip reached nobody: the announcement goes in a table sync with a
+   * connected peer instead (its first page carries this node's entry),
+   * a relay first, as every peer joined through one syncs with it. Gossip
+   * links form only once a connection's identify and stream negotiations
+   * are through, which a busy peer or relay may take seconds over; the
+   * connection itself is there already. Whether a peer took it.
+   */
+  private async handOver (): Promise<boolean> {
+    if (this.handingOver) {
+      return true
+    }
+    const peers = [...new Map(this.init.libp2p.getConnections().map(c => [c.remotePeer.toString(), c.remotePeer])).values()]
+    const peer = peers.find(p => this.init.table.get(p.toString())?.role === 'relay') ?? peers[0]
+    if (peer == null) {
+      return false
+    }
+    this.handingOver = true
+    try {
+      await this.sync(peer, AbortSignal.timeout(PRESENCE_SYNC_TIMEOUT_MS))
+      this.counters.handedOver++
+      return true
+    } catch (err: any) {
+      this.init.log('announcement not handed to %p: %s', peer, err.message)
+      return false
+    } finally {
+      this.handingOver = false
     }
   }
 
