@@ -6,21 +6,10 @@ import { PeerTable } from '../../src/presence/peer-table.ts'
 import { encodePayload } from '../../src/wire/payload.ts'
 import type { CallInit } from '../../src/dispatch/call.ts'
 
+/** A unary call of `svc` with one attempt, as a fan-out member is. */
 function newCall (init: Partial<CallInit> = {}): Call {
-  return new Call({
-    id: 'c',
-    service: 'svc',
-    input: encodePayload(null),
-    streaming: false,
-    deadline: Date.now() + 10_000,
-    maxAttempts: 1,
-    balancer: roundRobin(),
-    broadcast: false,
-    window: 4,
-    stallTimeoutMs: 1_000,
-    maxResumeBytes: 1024,
-    ...init
-  })
+  const defaults = { id: 'c', service: 'svc', input: encodePayload(null), streaming: false, deadline: Date.now() + 10_000, maxAttempts: 1 }
+  return new Call({ ...defaults, balancer: roundRobin(), broadcast: false, window: 4, stallTimeoutMs: 1_000, maxResumeBytes: 1024, ...init })
 }
 
 function tableOf (workers: string[]): PeerTable {
