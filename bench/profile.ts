@@ -1,8 +1,10 @@
 /**
- * `node bench/profile.ts [unary|stream] [--seconds N] [--in-flight N] [--json] [--no-prof] [--telemetry metrics|tracing]`:
+ * `node bench/profile.ts [unary|stream|fanout] [--seconds N] [--in-flight N] [--json] [--no-prof] [--telemetry metrics|tracing]`:
  * runs meshwork's requester and worker under `--cpu-prof` on the unary
  * (64 calls in flight unless told, 256 bytes or with `--json` a JSON
- * value) or streaming path and names where their CPU goes: self time by
+ * value), streaming or fan-out path (the bench's case: 256 bytes to 10
+ * workers in one process, gathered one at a time, 1,000 to warm up and
+ * `--count` timed) and names where their CPU goes: self time by
  * function and by module (meshwork's own files, each dependency, Node
  * internals, GC). Profiles land in bench/profiles/. It also prints CPU
  * per request over requester, worker and relay; `--no-prof` measures only
@@ -15,6 +17,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runSystemCase } from './cases/context.ts'
+import { FANOUT_CONCURRENCY, FANOUT_WORKERS, fanoutParams } from './cases/fanout.ts'
 import { startOtlpReceiver } from './lib/otlp-receiver.ts'
 import { cpuPerCall } from './report/table.ts'
 
@@ -85,7 +88,7 @@ function print (title: string, summary: ReturnType<typeof summarizeProfile>): vo
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values, positionals } = parseArgs({
-    options: { seconds: { type: 'string' }, 'in-flight': { type: 'string' }, json: { type: 'boolean' }, 'no-prof': { type: 'boolean' }, telemetry: { type: 'string' } },
+    options: { seconds: { type: 'string' }, 'in-flight': { type: 'string' }, count: { type: 'string' }, json: { type: 'boolean' }, 'no-prof': { type: 'boolean' }, telemetry: { type: 'string' } },
     allowPositionals: true
   })
   const which = positionals[0] ?? 'unary'
@@ -99,21 +102,29 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const ctx = { quick: true, natsUrl: '', redisUrl: '', log: (l: string) => { console.error(l) } }
   const params = which === 'stream'
     ? { runs: Math.max(10, seconds * 20), tokens: 1_000, warmup: 5 }
-    : { warmup: 500, count: 1_000, maxDurationMs: 5_000, inFlight: [inFlight], throughputMs: seconds * 1000, maxCalls: 1_000_000, json: values.json === true }
+    : which === 'fanout'
+      ? { ...fanoutParams(false), count: Number(values.count ?? 2_000), maxDurationMs: seconds * 1000 }
+      : { warmup: 500, count: 1_000, maxDurationMs: 5_000, inFlight: [inFlight], throughputMs: seconds * 1000, maxCalls: 1_000_000, json: values.json === true }
+  const layout = which === 'fanout' ? { workers: FANOUT_WORKERS, concurrency: FANOUT_CONCURRENCY } : {}
   const receiver = values.telemetry === 'tracing' ? await startOtlpReceiver() : undefined
   const profArgs = prof
     ? { clientNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.requester}`], serverNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dirs.worker}`] }
     : {}
   const result = await runSystemCase(ctx, 'meshwork', which, params, {
+    ...layout,
     metrics: values.telemetry === 'metrics',
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver?.endpoint ?? '' },
     ...profArgs
   })
   await receiver?.close()
-  console.log(JSON.stringify(which === 'stream' ? { chunksPerSecond: result.chunksPerSecond, firstChunk: result.firstChunk } : { latency: result.latency, throughput: result.throughput }))
+  console.log(JSON.stringify(which === 'stream'
+    ? { chunksPerSecond: result.chunksPerSecond, firstChunk: result.firstChunk }
+    : which === 'fanout'
+      ? { latency: result.latency, incomplete: result.incomplete }
+      : { latency: result.latency, throughput: result.throughput }))
   const cpuUs = cpuPerCall(result)
   if (cpuUs != null) {
-    console.log(`CPU per request: ${cpuUs.toFixed(1)} µs (requester ${(1000 * result.requesterCpuMs / result.calls).toFixed(1)}, ` +
+    console.log(`CPU per ${which === 'fanout' ? 'gather' : 'request'}: ${cpuUs.toFixed(1)} µs (requester ${(1000 * result.requesterCpuMs / result.calls).toFixed(1)}, ` +
       `worker ${(1000 * result.serverCpuMs / result.calls).toFixed(1)}, relay ${(1000 * result.brokerCpuMs / result.calls).toFixed(1)}) over ${result.calls as number} calls`)
   }
   for (const side of ['requester', 'worker'] as const) {

@@ -183,7 +183,18 @@ export class Calls {
     const encoded = encodePayload(input)
     const callOptions = { ...options, maxAttempts: 1 }
     const deadline = Date.now() + checkOptions(callOptions, DEFAULT_REQUEST_TIMEOUT_MS).timeoutMs
-    const calls: Call[] = peers.map(pinned => this.start(service, undefined, callOptions, false, DEFAULT_REQUEST_TIMEOUT_MS, { pinned, encoded, deadline }))
+    const calls: Call[] = []
+    try {
+      for (const pinned of peers) {
+        calls.push(this.start(service, undefined, callOptions, false, DEFAULT_REQUEST_TIMEOUT_MS, { pinned, encoded, deadline }))
+      }
+    } catch (err) {
+      // past the limit of calls in flight: the members already started stop, and free their slots
+      for (const call of calls) {
+        this.init.requester.cancel(call, new AbortError('the fan-out could not start on every worker'))
+      }
+      throw err
+    }
     return gather<O>(calls, peers, quorum, call => { this.init.requester.cancel(call, new AbortError('quorum reached')) })
   }
 

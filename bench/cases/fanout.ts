@@ -9,6 +9,8 @@ import type { FanoutParams } from '../roles/measure.ts'
 
 export const FANOUT_SYSTEMS = ['meshwork', 'libp2p-pooled', 'nats', 'redis', 'http']
 export const FANOUT_WORKERS = 10
+/** Tasks each meshwork worker runs at once (one arrives per gather) */
+export const FANOUT_CONCURRENCY = 4
 
 export function fanoutParams (quick: boolean): FanoutParams {
   return quick
@@ -19,7 +21,7 @@ export function fanoutParams (quick: boolean): FanoutParams {
 export async function fanoutCase (ctx: BenchContext, systems = FANOUT_SYSTEMS): Promise<Record<string, any>> {
   const results = await eachRun(ctx, systems, async system => {
     ctx.log(`fan-out: ${system}`)
-    return runSystemCase(ctx, system, 'fanout', fanoutParams(ctx.quick), { workers: FANOUT_WORKERS, concurrency: 4 })
+    return runSystemCase(ctx, system, 'fanout', fanoutParams(ctx.quick), { workers: FANOUT_WORKERS, concurrency: FANOUT_CONCURRENCY })
   })
   return Object.fromEntries(systems.map((system, i) => [system, results[i]]))
 }

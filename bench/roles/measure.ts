@@ -113,5 +113,6 @@ export async function fanout (client: BenchClient, p: FanoutParams): Promise<Rec
     }
   }
   const latency = await measureLatency(gather, { warmup: p.warmup, count: p.count, maxDurationMs: p.maxDurationMs })
-  return { workers: p.workers, latency, incomplete, gathersPerSecond: round(1000 / latency.meanMs, 1) }
+  // `calls` counts gathers (warm-up included), for CPU per gather
+  return { workers: p.workers, latency, incomplete, gathersPerSecond: round(1000 / latency.meanMs, 1), calls: p.warmup + latency.count + latency.errors }
 }

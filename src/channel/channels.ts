@@ -10,11 +10,14 @@ import { ProtocolError } from '../errors.ts'
 import { TaskChannel } from './task-channel.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { AbortOptions, Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** How long opening a channel waits for a direct link before taking a relayed one. */
 const DIRECT_DIAL_TIMEOUT_MS = 6_000
 /** WebRTC dials tried within that time. */
 const DIRECT_DIAL_ATTEMPTS = 3
+/** How long of that time a dial of addresses that need no relay (TCP, WebSockets) may take. */
+const PLAIN_DIAL_TIMEOUT_MS = 2_000
 
 /** Not through a relay: WebRTC links are signalled through one but run peer to peer. */
 function isDirect (connection: Connection): boolean {
@@ -127,29 +130,43 @@ export class Channels {
 
   /**
    * A channel lives as long as its connection, so it should not ride a
-   * relay when a direct link can be had: a peer reached only through a
-   * relay that announced a WebRTC address is dialed on it first, a few times
-   * within a bounded wait (WebRTC set-up fails now and then); after that
-   * the channel takes whatever connection there is.
+   * relay when a direct link can be had. A peer reached only through a
+   * relay is dialed on the addresses it announced that need no relay (TCP,
+   * WebSockets: no signalling, and the cheapest link per message) first,
+   * then on its WebRTC addresses, a few times within a bounded wait (WebRTC
+   * set-up fails now and then); after that the channel takes whatever
+   * connection there is.
    */
   private async preferDirect (peer: PeerId, options?: AbortOptions): Promise<void> {
     const { libp2p } = this.init
     const connections = libp2p.getConnections(peer).filter(c => c.status === 'open')
-    // with no connection at all the dial itself tries WebRTC before a relay
+    // with no connection at all the dial itself tries plain addresses, then WebRTC, before a relay
     if (connections.length === 0 || connections.some(isDirect)) {
       return
     }
     const addrs = await libp2p.peerStore.get(peer)
-      .then(p => p.addresses.map(a => a.multiaddr).filter(ma => ma.getComponents().some(c => c.name === 'webrtc')))
+      .then(p => p.addresses.map(a => a.multiaddr))
       .catch(() => [])
-    if (addrs.length === 0) {
-      return
+    const plain = addrs.filter(ma => !ma.getComponents().some(c => c.name === 'p2p-circuit'))
+    const webrtc = addrs.filter(ma => ma.getComponents().some(c => c.name === 'webrtc'))
+    const attempts: Array<{ addrs: Multiaddr[], timeoutMs: number }> = []
+    if (plain.length > 0) {
+      // an address behind a firewall may never answer: it may not take all the wait
+      attempts.push({ addrs: plain, timeoutMs: PLAIN_DIAL_TIMEOUT_MS })
+    }
+    if (webrtc.length > 0) {
+      for (let i = 0; i < DIRECT_DIAL_ATTEMPTS; i++) {
+        attempts.push({ addrs: webrtc, timeoutMs: DIRECT_DIAL_TIMEOUT_MS })
+      }
     }
     const deadline = Date.now() + DIRECT_DIAL_TIMEOUT_MS
-    for (let attempt = 1; attempt <= DIRECT_DIAL_ATTEMPTS && Date.now() < deadline; attempt++) {
-      const timeout = AbortSignal.timeout(Math.max(deadline - Date.now(), 1))
+    for (const [i, attempt] of attempts.entries()) {
+      if (Date.now() >= deadline) {
+        break
+      }
+      const timeout = AbortSignal.timeout(Math.max(Math.min(deadline - Date.now(), attempt.timeoutMs), 1))
       try {
-        const connection = await libp2p.dial(addrs, { signal: options?.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout })
+        const connection = await libp2p.dial(attempt.addrs, { signal: options?.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout })
         if (isDirect(connection)) {
           return
         }
@@ -157,10 +174,12 @@ export class Channels {
         if (options?.signal?.aborted === true) {
           return
         }
-        this.init.log('direct link to %p, attempt %d: %s', peer, attempt, err.message)
+        this.init.log('direct link to %p, attempt %d: %s', peer, i + 1, err.message)
       }
     }
-    this.init.log('no direct link to %p, the channel takes the connection there is', peer)
+    if (attempts.length > 0) {
+      this.init.log('no direct link to %p, the channel takes the connection there is', peer)
+    }
   }
 
   private adopt (stream: Stream, remotePeer: string): TaskChannel {

@@ -5,15 +5,12 @@
 import { NoWorkersError } from '../errors.ts'
 import type { Candidate } from '../types.ts'
 import type { Call } from './call.ts'
-import type { PeerTable } from '../presence/peer-table.ts'
+import type { PeerRecord, PeerTable } from '../presence/peer-table.ts'
 
 export function candidates (table: PeerTable, call: Call): Candidate[] {
   const out: Candidate[] = []
-  for (const record of table.workers(call.service)) {
+  for (const record of eligible(table, call)) {
     if (call.tried(record.peerId)) {
-      continue
-    }
-    if (call.init.pinned != null && record.peerId !== call.init.pinned) {
       continue
     }
     const entry = record.services.get(call.service)
@@ -29,6 +26,20 @@ export function candidates (table: PeerTable, call: Call): Candidate[] {
     })
   }
   return out
+}
+
+/**
+ * The live workers of the call's service, or only the pinned one: a
+ * fan-out pins one call to each worker, and looking the one up keeps its
+ * dispatch from scanning every worker once per member.
+ */
+function eligible (table: PeerTable, call: Call): PeerRecord[] {
+  const { pinned } = call.init
+  if (pinned == null) {
+    return table.workers(call.service)
+  }
+  const record = table.get(pinned)
+  return record?.state === 'alive' && record.services.has(call.service) ? [record] : []
 }
 
 /**
