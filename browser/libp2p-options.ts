@@ -13,6 +13,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
+import { DEFAULT_IDENTIFY_TIMEOUT_MS, DEFAULT_PING_TIMEOUT_MIN_MS } from '../src/constants.ts'
 import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
 import { DEFAULT_BROWSER_MAX_CONNECTIONS, DEFAULT_RESERVATION_TIMEOUT_MS } from './constants.ts'
 import type { PeerPenalties } from '../src/security/penalties.ts'
@@ -58,8 +59,9 @@ export function browserLibp2pOptions (init: BrowserLibp2pInit, privateKey: Priva
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: init.maxConnections ?? DEFAULT_BROWSER_MAX_CONNECTIONS },
+    connectionMonitor: { pingTimeout: { minTimeout: DEFAULT_PING_TIMEOUT_MIN_MS } },
     services: {
-      identify: identify(),
+      identify: identify({ timeout: DEFAULT_IDENTIFY_TIMEOUT_MS }),
       ping: ping(),
       pubsub: gossipsub(gossipsubOptions(penalties))
     }

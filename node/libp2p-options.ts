@@ -11,6 +11,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
 import { gossipsub } from '@libp2p/gossipsub'
+import { DEFAULT_IDENTIFY_TIMEOUT_MS, DEFAULT_PING_TIMEOUT_MIN_MS } from '../src/constants.ts'
 import { gossipsubOptions, relayGossipOptions } from '../src/pubsub/gossipsub-options.ts'
 import { corkedTcp } from './corked-tcp.ts'
 import { mdnsDiscovery, mdnsInit } from './mdns.ts'
@@ -30,22 +31,6 @@ const RELAY_MAX_RESERVATIONS = 4096
 const RELAY_INBOUND_CONNECTIONS_PER_SECOND = 100
 /** Inbound connections a relay upgrades at once (libp2p's default is 10). */
 const RELAY_MAX_PENDING_INBOUND = 64
-/**
- * libp2p pings every connection every 10 s and aborts it when a ping takes
- * longer than its adaptive timeout (at least 5 s by default). A process busy
- * for a few seconds (a burst of joins) then loses healthy connections, whose
- * peers redial and are re-checked, which keeps it busy. A ping must take
- * this long before the connection is given up; peers with tasks in flight
- * are watched by meshwork's own keepalives, at sub-second intervals.
- */
-const CONNECTION_PING_TIMEOUT_MIN_MS = 30_000
-/**
- * Identify runs once per connection, and gossipsub and presence start on a
- * connection only once it has told them the other side's protocols: an
- * identify that gives up (after 5 s by default) while a process is busy
- * leaves the connection without gossip for good. It is given this long.
- */
-const IDENTIFY_TIMEOUT_MS = 30_000
 
 export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey, penalties: PeerPenalties): Promise<Libp2pOptions<any>> {
   const relay = init.role === 'relay'
@@ -62,7 +47,7 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
   }
   const listen = init.listen ?? defaultListen(init)
   const services: Record<string, any> = {
-    identify: identify({ timeout: IDENTIFY_TIMEOUT_MS }),
+    identify: identify({ timeout: DEFAULT_IDENTIFY_TIMEOUT_MS }),
     ping: ping(),
     pubsub: gossipsub(gossipsubOptions(penalties, relay ? relayGossipOptions() : {}))
   }
@@ -87,7 +72,7 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
       maxConnections: init.maxConnections ?? 512,
       ...(relay ? { inboundConnectionThreshold: RELAY_INBOUND_CONNECTIONS_PER_SECOND, maxIncomingPendingConnections: RELAY_MAX_PENDING_INBOUND } : {})
     },
-    connectionMonitor: { pingTimeout: { minTimeout: CONNECTION_PING_TIMEOUT_MIN_MS } },
+    connectionMonitor: { pingTimeout: { minTimeout: DEFAULT_PING_TIMEOUT_MIN_MS } },
     services,
     // a private mesh: peers without the pre-shared key cannot even handshake
     connectionProtector: init.psk != null ? (await import('@libp2p/pnet')).preSharedKey({ psk: init.psk }) : undefined,

@@ -122,3 +122,23 @@ export const SPECULATION_SLOW_FACTOR = 1.5
 export const SPECULATION_MIN_EXTRA_MS = 50
 /** How often a job in its last quarter looks for stragglers. */
 export const SPECULATION_CHECK_MS = 25
+
+// ---- libp2p services (node and browser) ----
+
+/**
+ * libp2p pings every connection every 10 s and aborts it when a ping takes
+ * longer than its adaptive timeout (at least 5 s by default). A process busy
+ * for a few seconds (a burst of joins, a tab throttled in the background)
+ * then loses healthy connections, whose peers redial and are re-checked,
+ * which keeps it busy. A ping must take
+ * this long before the connection is given up; peers with tasks in flight
+ * are watched by meshwork's own keepalives, at sub-second intervals.
+ */
+export const DEFAULT_PING_TIMEOUT_MIN_MS = 30_000
+/**
+ * Identify runs once per connection, and gossipsub and presence start on a
+ * connection only once it has told them the other side's protocols: an
+ * identify that gives up (after 5 s by default) while a process is busy
+ * leaves the connection without gossip for good. It is given this long.
+ */
+export const DEFAULT_IDENTIFY_TIMEOUT_MS = 30_000
