@@ -6,7 +6,7 @@
 import type { BenchContext } from './context.ts'
 
 /** System runs a quick run keeps going at once */
-export const QUICK_RUNS_AT_ONCE = 2
+export const QUICK_RUNS_AT_ONCE = 3
 
 /**
  * Runs `run` on every item: one at a time in a full run, a few at once in a
