@@ -72,9 +72,10 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
   }
 
   async start (): Promise<void> {
-    const { channels, presence, offers, relayTopics, liveness, antiEntropy, connector } = this.parts
+    const { channels, presence, offers, relayTopics, liveness, antiEntropy, gossipStreams, connector } = this.parts
     await channels.start()
     await presence.start()
+    gossipStreams.start()
     offers.start()
     relayTopics?.start()
     liveness.start()
@@ -162,9 +163,10 @@ class Mesh extends TypedEventEmitter<MeshNodeEvents> implements MeshNode {
     this.stopped = true
     await this.groups.stop()
     this.observer = undefined
-    const { connector, antiEntropy, liveness, requester, worker, presence, offers, relayTopics, topics, channels } = this.parts
+    const { connector, antiEntropy, gossipStreams, liveness, requester, worker, presence, offers, relayTopics, topics, channels } = this.parts
     connector.stop()
     antiEntropy.stop()
+    gossipStreams.stop()
     liveness.stop()
     requester.stop()
     worker.stop()

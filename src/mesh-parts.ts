@@ -23,6 +23,7 @@ import { Connector } from './presence/connector.ts'
 import { PeerTable } from './presence/peer-table.ts'
 import { Presence } from './presence/presence.ts'
 import { AppTopics } from './pubsub/app-topics.ts'
+import { GossipStreams } from './pubsub/gossip-streams.ts'
 import { RelayTopics } from './pubsub/relay-topics.ts'
 import { Offers } from './worker/offers.ts'
 import { WorkerRuntime } from './worker/worker.ts'
@@ -47,6 +48,7 @@ export interface MeshParts {
   relayTopics?: RelayTopics
   connector: Connector
   antiEntropy: AntiEntropy
+  gossipStreams: GossipStreams
   calls: Calls
 }
 
@@ -210,5 +212,5 @@ function presenceParts (components: PartsComponents, init: MeshInit, parts: Mesh
       antiEntropy.catchUp(peerId)
     }
   })
-  return { presence, antiEntropy, liveness, connector }
+  return { presence, antiEntropy, liveness, connector, gossipStreams: new GossipStreams(libp2p, pubsub) }
 }

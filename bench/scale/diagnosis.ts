@@ -19,6 +19,7 @@ interface Internals {
     table: { all(): Iterable<{ state: string }> }
     presence: { counters: Record<string, number>, syncCounters: Record<string, number> }
     connector: { counters: Record<string, number> }
+    gossipStreams: { counters: Record<string, number> }
   }
   libp2p: MeshNode['libp2p'] & { services: { pubsub: PubsubView } }
 }
@@ -109,6 +110,7 @@ export class ScaleDiagnosis {
       presence: sum(internals.map(n => n.parts.presence.counters)),
       sync: sum(internals.map(n => n.parts.presence.syncCounters)),
       dials: sum(internals.map(n => n.parts.connector.counters)),
+      gossipStreams: sum(internals.map(n => n.parts.gossipStreams.counters)),
       connections: spread(internals.map(n => new Set(n.libp2p.getConnections().map(c => c.remotePeer.toString())).size)),
       presenceMesh: spread(internals.map(n => n.libp2p.services.pubsub.getMeshPeers(PRESENCE_TOPIC).length)),
       // gossipsub scores peers give their neighbours: below 0 no mesh, below -100 no gossip, below -200 no publish
