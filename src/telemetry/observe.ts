@@ -18,42 +18,71 @@ const SECOND_MS = 1000
 /**
  * A bounded map of start times by task id. An id started again before it
  * ended (a worker running one task id for two requesters) keeps both
- * starts, and its ends take them oldest first.
+ * starts, and its ends take them oldest first. The times sit in a typed
+ * array and the map holds small integer slots, so a start allocates no
+ * boxed number; the array grows to the bound only as starts overlap.
  */
 class Starts {
-  private readonly times = new Map<string, number | number[]>()
+  private readonly slots = new Map<string, number>()
+  /** Further starts of an id started again before it ended (rare) */
+  private readonly again = new Map<string, number[]>()
+  private times = new Float64Array(64)
+  private free: number[] = []
+  private used = 0
 
   /** Records a start of `key`. */
   set (key: string, now: number): void {
-    const had = this.times.get(key)
-    if (had != null) {
-      if (typeof had === 'number') this.times.set(key, [had, now])
-      else if (had.length < MAX_STARTS_PER_ID) had.push(now)
+    if (this.slots.has(key)) {
+      const more = this.again.get(key)
+      if (more == null) this.again.set(key, [now])
+      else if (more.length < MAX_STARTS_PER_ID - 1) more.push(now)
       return
     }
-    if (this.times.size >= MAX_TIMED_TASKS) {
-      const oldest = this.times.keys().next().value
-      if (oldest != null) this.times.delete(oldest)
+    if (this.slots.size >= MAX_TIMED_TASKS) {
+      const oldest = this.slots.keys().next().value
+      if (oldest != null) this.forget(oldest)
     }
-    this.times.set(key, now)
+    const slot = this.take()
+    this.times[slot] = now
+    this.slots.set(key, slot)
   }
 
   /** Seconds since `key` started, or undefined; `remove` forgets that start. */
   since (key: string, now: number, remove: boolean): number | undefined {
-    const had = this.times.get(key)
-    if (had == null) return undefined
-    let start: number
-    if (typeof had === 'number') {
-      start = had
-      if (remove) this.times.delete(key)
-    } else {
-      start = had[0]
-      if (remove) {
-        had.shift()
-        if (had.length === 1) this.times.set(key, had[0])
+    const slot = this.slots.get(key)
+    if (slot == null) return undefined
+    const start = this.times[slot]
+    if (remove) {
+      const more = this.again.get(key)
+      if (more == null) {
+        this.slots.delete(key)
+        this.free.push(slot)
+      } else {
+        this.times[slot] = more.shift() ?? start
+        if (more.length === 0) this.again.delete(key)
       }
     }
     return (now - start) / SECOND_MS
+  }
+
+  private forget (key: string): void {
+    const slot = this.slots.get(key)
+    if (slot == null) return
+    this.slots.delete(key)
+    this.again.delete(key)
+    this.free.push(slot)
+  }
+
+  /** A free slot of `times`, growing it (up to the bound) when none is. */
+  private take (): number {
+    const slot = this.free.pop()
+    if (slot != null) return slot
+    if (this.used === this.times.length) {
+      const grown = new Float64Array(Math.min(this.times.length * 2, MAX_TIMED_TASKS))
+      grown.set(this.times)
+      this.times = grown
+    }
+    return this.used++
   }
 }
 

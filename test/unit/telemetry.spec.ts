@@ -2,12 +2,14 @@
  * Unit tests of the telemetry pieces on their own: the recent figures `meshwork top` shows
  * (bounded ring, percentiles, rate window) and the Prometheus sink's bound
  * on failover reasons, its histograms in the text format, and the default
- * trace sampler's rate limit.
+ * trace sampler's rate limit, and the observer timing calls and tasks
+ * from their start events.
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMeshMetrics, MAX_FAILOVER_REASONS, MAX_SERVICES } from '../../node/metrics/metrics.ts'
 import { MAX_RECENT_TASKS, RATE_WINDOW_MS, RecentStats } from '../../node/metrics/stats.ts'
 import { RateLimitedSampler } from '../../node/trace-sampler.ts'
+import { MAX_TIMED_TASKS, observeMesh } from '../../src/telemetry/observe.ts'
 
 describe('recent stats', () => {
   it('gives percentiles of the last tasks and a rate over the window', () => {
@@ -97,5 +99,40 @@ describe('default trace sampler', () => {
     expect(sampler.shouldSample().decision).toBe(2)
     expect(sampler.admit()).toBe(false)
     expect(sampler.shouldSample().decision).toBe(0)
+  })
+})
+
+describe('telemetry observer', () => {
+  afterEach(() => { vi.useRealTimers() })
+
+  const observed = (): { observe: ReturnType<typeof observeMesh>, ended: Array<[string, number]> } => {
+    const ended: Array<[string, number]> = []
+    const observe = observeMesh({ taskEnded: (_service, outcome, seconds) => { ended.push([outcome, seconds]) } })
+    return { observe, ended }
+  }
+  const task = (taskId: string): { taskId: string, service: string, attempt: number, peerId: string } => ({ taskId, service: 'echo', attempt: 1, peerId: 'p' })
+
+  it('times a task id started twice before it ended, its ends taking the starts oldest first', () => {
+    vi.useFakeTimers({ toFake: ['performance'] })
+    const { observe, ended } = observed()
+    observe('work:start', task('a'))
+    vi.advanceTimersByTime(300)
+    observe('work:start', task('a'))
+    vi.advanceTimersByTime(200)
+    observe('work:end', { ...task('a'), ok: true })
+    observe('work:end', { ...task('a'), ok: false, cancelled: true })
+    observe('work:end', { ...task('a'), ok: false })
+    expect(ended).toEqual([['ok', 0.5], ['cancelled', 0.2], ['error', 0]])
+  })
+
+  it(`keeps at most ${MAX_TIMED_TASKS} start times, dropping the oldest`, () => {
+    vi.useFakeTimers({ toFake: ['performance'] })
+    const { observe, ended } = observed()
+    for (let i = 0; i <= MAX_TIMED_TASKS; i++) observe('work:start', task(String(i)))
+    vi.advanceTimersByTime(100)
+    observe('work:end', { ...task('0'), ok: true })
+    observe('work:end', { ...task(String(MAX_TIMED_TASKS)), ok: true })
+    observe('work:end', { ...task('1'), ok: true })
+    expect(ended).toEqual([['ok', 0], ['ok', 0.1], ['ok', 0.1]])
   })
 })
