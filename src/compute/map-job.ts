@@ -10,6 +10,7 @@
  */
 import { SPECULATION_CHECK_MS } from '../constants.ts'
 import { AbortError, MapTaskError } from '../errors.ts'
+import { MapResults } from './map-results.ts'
 import { Speculation } from './speculation.ts'
 import type { Call } from '../dispatch/call.ts'
 import type { EncodedPayload } from '../wire/payload.ts'
@@ -43,7 +44,7 @@ const lost = new AbortError('another attempt of the task answered first')
 export class RunningMap<O> implements MapJob<O> {
   private readonly init: MapJobInit
   private readonly values: O[]
-  private readonly completions: Array<MapResult<O>> = []
+  private readonly results = new MapResults<O>(async index => { await this.markTaken(index) })
   private readonly running = new Map<number, Task>()
   /** Per task: 1 once its result came in */
   private readonly answered: Uint8Array
@@ -54,16 +55,12 @@ export class RunningMap<O> implements MapJob<O> {
   private readonly opened: Promise<void>
   private resolveEnded!: () => void
   private rejectEnded!: (err: Error) => void
-  private waiters: Array<() => void> = []
   private next = 0
   private done = 0
   private retriedSettled = 0
   private speculated = 0
-  private failure?: Error
   /** No task starts any more */
   private finished = false
-  /** The caller has seen the end (after the journal forgot the job) */
-  private closed = false
   /** The job ends without forgetting its journal state */
   private keepJournal = false
   private checkTimer?: ReturnType<typeof setInterval>
@@ -119,40 +116,7 @@ export class RunningMap<O> implements MapJob<O> {
   }
 
   [Symbol.asyncIterator] (): AsyncIterator<MapResult<O>> {
-    let cursor = 0
-    /** The result this iterator handed over last: taken once the reader asks for the next */
-    let handed: number | undefined
-    const ack = async (): Promise<void> => {
-      if (handed != null) {
-        const index = handed
-        handed = undefined
-        await this.markTaken(index)
-      }
-    }
-    return {
-      next: async (): Promise<IteratorResult<MapResult<O>>> => {
-        await ack()
-        while (true) {
-          if (cursor < this.completions.length) {
-            const result = this.completions[cursor++]
-            handed = result.index
-            return { done: false, value: result }
-          }
-          if (this.closed) {
-            if (this.failure != null) {
-              throw this.failure
-            }
-            return { done: true, value: undefined }
-          }
-          await new Promise<void>(resolve => { this.waiters.push(resolve) })
-        }
-      },
-      return: async (): Promise<IteratorResult<MapResult<O>>> => {
-        // the reader stopped after the last result it was handed: that one is taken
-        await ack()
-        return { done: true, value: undefined }
-      }
-    }
+    return this.results.iterator()
   }
 
   /**
@@ -201,7 +165,7 @@ export class RunningMap<O> implements MapJob<O> {
       if (saved.taken) {
         this.yielded[index] = 1
       } else {
-        this.completions.push({ index, value: saved.value as O, peerId: saved.peerId })
+        this.results.add({ index, value: saved.value as O, peerId: saved.peerId })
       }
     }
     for (const [index, { id, worker }] of inFlight) {
@@ -212,7 +176,7 @@ export class RunningMap<O> implements MapJob<O> {
       this.running.set(index, task)
       this.launch(task, { id, preferPeer: worker, recorded: true })
     }
-    this.wake()
+    this.results.wake()
   }
 
   /**
@@ -293,9 +257,8 @@ export class RunningMap<O> implements MapJob<O> {
       return
     }
     this.values[result.index] = result.value
-    this.completions.push(result)
     this.done++
-    this.wake()
+    this.results.push(result)
     if (this.done === this.init.inputs.length) {
       this.end()
       return
@@ -351,7 +314,6 @@ export class RunningMap<O> implements MapJob<O> {
     if (this.finished) {
       return
     }
-    this.failure = err
     for (const task of [...this.running.values()]) {
       this.settleTask(task)
     }
@@ -367,13 +329,12 @@ export class RunningMap<O> implements MapJob<O> {
     clearInterval(this.checkTimer)
     this.abortCleanup?.()
     const close = (): void => {
-      this.closed = true
       if (err != null) {
         this.rejectEnded(err)
       } else {
         this.resolveEnded()
       }
-      this.wake()
+      this.results.close(err)
     }
     const { durable } = this.init
     if (durable == null) {
@@ -402,14 +363,6 @@ export class RunningMap<O> implements MapJob<O> {
     }
     signal.addEventListener('abort', onAbort, { once: true })
     this.abortCleanup = () => { signal.removeEventListener('abort', onAbort) }
-  }
-
-  private wake (): void {
-    const waiters = this.waiters
-    this.waiters = []
-    for (const wake of waiters) {
-      wake()
-    }
   }
 }
 
