@@ -5,14 +5,14 @@
  * up. The tab listens on `/p2p-circuit` (a reservation on its relay makes
  * it dialable) and on `/webrtc` (others upgrade that to a direct link).
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
+import { meshNoise } from '../src/channel/encrypter.ts'
+import { meshMuxer } from '../src/channel/muxer.ts'
 import { DEFAULT_IDENTIFY_TIMEOUT_MS, DEFAULT_PING_TIMEOUT_MIN_MS } from '../src/constants.ts'
 import { gossipsubOptions } from '../src/pubsub/gossipsub-options.ts'
 import { DEFAULT_BROWSER_MAX_CONNECTIONS, DEFAULT_RESERVATION_TIMEOUT_MS } from './constants.ts'
@@ -56,8 +56,8 @@ export function browserLibp2pOptions (init: BrowserLibp2pInit, privateKey: Priva
       webRTC({ rtcConfiguration }),
       circuitRelayTransport({ reservationCompletionTimeout: DEFAULT_RESERVATION_TIMEOUT_MS })
     ],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    connectionEncrypters: [meshNoise()],
+    streamMuxers: [meshMuxer()],
     connectionManager: { maxConnections: init.maxConnections ?? DEFAULT_BROWSER_MAX_CONNECTIONS },
     connectionMonitor: { pingTimeout: { minTimeout: DEFAULT_PING_TIMEOUT_MIN_MS } },
     services: {

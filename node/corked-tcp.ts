@@ -2,15 +2,15 @@
  * libp2p's TCP transport with the writes of one event-loop turn sent
  * together. Below a task channel every message costs several socket
  * writes: noise hands each sealed message over as two pieces (length,
- * ciphertext), `@libp2p/tcp` writes each piece on its own, and yamux answers
- * every data frame it reads with a window update of its own, written from
- * the read callback before the frame's reply exists. Unmerged, one request
- * and its reply are eight syscalls on each side's socket.
+ * ciphertext), `@libp2p/tcp` writes each piece on its own, and yamux's
+ * frames of a turn (a reply, the next request, other calls' frames, now and
+ * then a window update: `src/channel/muxer.ts`) are each sealed and written
+ * on their own.
  *
  * Here a connection's socket is corked while it handles a read, and
  * uncorked once the turn's I/O callbacks and their promise jobs are done
- * (`setImmediate`), so what a read makes the peer write (the window update,
- * the reply, the next request, other calls' frames) leaves in one `writev`.
+ * (`setImmediate`), so what a read makes the peer write (the reply, the next
+ * request, other calls' frames) leaves in one `writev`.
  * Writes made outside a read go out as before. The bytes and their order are
  * unchanged. Backpressure is kept: a write the socket reports full uncorks
  * at once, and the muxer waits for `drain` as before.

@@ -4,13 +4,13 @@
  * signalled through a relay), circuit relay v2, noise, yamux, identify,
  * ping and gossipsub. In-process tests use the memory transport instead.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
 import { gossipsub } from '@libp2p/gossipsub'
+import { meshNoise } from '../src/channel/encrypter.ts'
+import { meshMuxer } from '../src/channel/muxer.ts'
 import { DEFAULT_IDENTIFY_TIMEOUT_MS, DEFAULT_PING_TIMEOUT_MIN_MS } from '../src/constants.ts'
 import { gossipsubOptions, relayGossipOptions } from '../src/pubsub/gossipsub-options.ts'
 import { corkedTcp } from './corked-tcp.ts'
@@ -66,8 +66,8 @@ export async function libp2pOptions (init: NodeMeshInit, privateKey: PrivateKey,
     peerDiscovery: mdns != null && !memoryOnly ? [await mdnsDiscovery(mdns)] : undefined,
     addresses: { listen },
     transports,
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    connectionEncrypters: [meshNoise()],
+    streamMuxers: [meshMuxer()],
     connectionManager: {
       maxConnections: init.maxConnections ?? 512,
       ...(relay ? { inboundConnectionThreshold: RELAY_INBOUND_CONNECTIONS_PER_SECOND, maxIncomingPendingConnections: RELAY_MAX_PENDING_INBOUND } : {})
