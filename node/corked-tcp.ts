@@ -1,5 +1,5 @@
 /**
- * libp2p's TCP transport with the writes of one event-loop turn sent
+ * libp2p's TCP transport with the writes one read causes sent
  * together. Below a task channel every message costs several socket
  * writes: noise hands each sealed message over as two pieces (length,
  * ciphertext), `@libp2p/tcp` writes each piece on its own, and yamux's
@@ -8,10 +8,15 @@
  * on their own.
  *
  * Here a connection's socket is corked while it handles a read, and
- * uncorked once the turn's I/O callbacks and their promise jobs are done
- * (`setImmediate`), so what a read makes the peer write (the reply, the next
- * request, other calls' frames) leaves in one `writev`.
- * Writes made outside a read go out as before. The bytes and their order are
+ * uncorked once the read's promise jobs are done (a tick queued by the
+ * first of them runs after the last), so what a read makes the peer write
+ * (the reply, the next request, now and then a window update) leaves in
+ * one `writev`.
+ * It does not wait for the other sockets' reads of the same turn: ten
+ * peers in one process answering a fan-out each answer as soon as they
+ * can, not all at the end of the turn.
+ * A write made outside a read goes out at once, its pieces in one `writev`
+ * (a fan-out's tasks to many peers cost a syscall each). The bytes and their order are
  * unchanged. Backpressure is kept: a write the socket reports full uncorks
  * at once, and the muxer waits for `drain` as before.
  */
@@ -28,7 +33,7 @@ interface SocketConnection {
   sendData?: (data: Iterable<Uint8Array>) => SendResult
 }
 
-/** `tcp()` whose connections merge the writes of a turn (see the module's comment). */
+/** `tcp()` whose connections merge the writes one read causes (see the module's comment). */
 export function corkedTcp (init?: TCPOptions): (components: TCPComponents) => Transport {
   const factory = tcp(init)
   return (components) => {
@@ -63,15 +68,25 @@ function cork<T extends MultiaddrConnection> (conn: T): T {
       socket.uncork()
     }
   }
-  // corked while a read is handled: what the read makes the muxer and its streams write goes at the end of the turn
+  // corked while a read is handled: what the read makes the muxer and its streams write goes out together
   socket.prependListener('data', () => {
     if (!corked && !socket.destroyed) {
       corked = true
       socket.cork()
-      setImmediate(uncork)
+      // after the read's promise jobs (a reply made from it): a microtask queued first, whose tick runs once they all ran
+      queueMicrotask(() => { process.nextTick(uncork) })
     }
   })
   target.sendData = (data) => {
+    if (!corked) {
+      // outside a read the pieces of one message (noise's length and sealed bytes) still leave together
+      socket.cork()
+      try {
+        return sendData.call(conn, data)
+      } finally {
+        socket.uncork()
+      }
+    }
     const result = sendData.call(conn, data)
     if (!result.canSendMore) {
       // full: let the socket drain now, as an uncorked one would

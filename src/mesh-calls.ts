@@ -174,28 +174,31 @@ export class Calls {
     if (quorum != null && (!Number.isInteger(quorum) || quorum < 1)) {
       throw new InvalidArgumentError('quorum is a positive integer')
     }
+    const { timeoutMs } = checkOptions(options, DEFAULT_REQUEST_TIMEOUT_MS)
     const workers = this.init.table.workers(service)
     if (workers.length === 0) {
       throw new NoWorkersError(`no live worker serves "${service}"`)
     }
-    const peers = workers.map(w => w.peerId)
-    // one encoding of the input and one deadline for every worker
-    const encoded = encodePayload(input)
-    const callOptions = { ...options, maxAttempts: 1 }
-    const deadline = Date.now() + checkOptions(callOptions, DEFAULT_REQUEST_TIMEOUT_MS).timeoutMs
-    const calls: Call[] = []
-    try {
-      for (const pinned of peers) {
-        calls.push(this.start(service, undefined, callOptions, false, DEFAULT_REQUEST_TIMEOUT_MS, { pinned, encoded, deadline }))
-      }
-    } catch (err) {
-      // past the limit of calls in flight: the members already started stop, and free their slots
-      for (const call of calls) {
-        this.init.requester.cancel(call, new AbortError('the fan-out could not start on every worker'))
-      }
-      throw err
+    if (quorum != null && quorum > workers.length) {
+      throw new NoWorkersError(`a quorum of ${quorum} needs more than the ${workers.length} live workers`)
     }
-    return gather<O>(calls, peers, quorum, call => { this.init.requester.cancel(call, new AbortError('quorum reached')) })
+    const peers = workers.map(w => w.peerId)
+    const { requester } = this.init
+    // one encoding of the input, one deadline and one abort listener for every member
+    const calls = requester.startMembers({
+      service,
+      input: encodePayload(input),
+      streaming: false,
+      deadline: Date.now() + timeoutMs,
+      maxAttempts: 1,
+      balancer: this.init.balancer,
+      broadcast: false,
+      window: DEFAULT_STREAM_WINDOW,
+      stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS,
+      maxResumeBytes: DEFAULT_RESUME_BUFFER_BYTES,
+      token: options.token
+    }, peers.map(peerId => ({ id: this.nextId(), peerId })), options.signal)
+    return gather<O>(calls, peers, quorum, call => { requester.cancel(call, new AbortError('quorum reached')) })
   }
 
   async waitForWorkers (service: string, count: number, options: { signal?: AbortSignal, timeoutMs?: number }): Promise<void> {
@@ -215,7 +218,7 @@ export class Calls {
     checkService(service)
     const { timeoutMs, maxAttempts, window } = checkOptions(options, defaultTimeoutMs)
     const init: CallInit = {
-      id: route.id ?? `${this.prefix}${(this.counter++).toString(36)}`,
+      id: route.id ?? this.nextId(),
       service,
       input: route.encoded ?? encodePayload(input),
       streaming,
@@ -228,11 +231,15 @@ export class Calls {
       maxResumeBytes: DEFAULT_RESUME_BUFFER_BYTES,
       model: options.model,
       preferPeer: options.preferPeer,
-      pinned: route.pinned,
       avoid: route.avoid,
       token: options.token
     }
     return this.init.requester.start(init, options.signal, route.recorded)
+  }
+
+  /** A call id unique to this node (across its restarts: see the prefix). */
+  private nextId (): string {
+    return `${this.prefix}${(this.counter++).toString(36)}`
   }
 
   private balancer (options: CallOptions): Balancer {
@@ -255,8 +262,6 @@ export class Calls {
 
 /** Where a call may go and what it carries, beyond its options. */
 interface Route extends Omit<TaskStart, 'preferPeer'> {
-  /** Only this worker (fan-out) */
-  pinned?: string
   /** The input, already encoded */
   encoded?: EncodedPayload
 }

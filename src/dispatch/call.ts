@@ -112,6 +112,14 @@ export class Call {
     return true
   }
 
+  /**
+   * Runs `cleanup` once, when the call ends: for a listener that serves
+   * many calls (a fan-out's one abort listener), in place of `arm`'s own.
+   */
+  onSettle (cleanup: () => void): void {
+    this.abortCleanup = cleanup
+  }
+
   /** The deadline passed: the call ends with TimeoutError (unless it already ended). */
   expire (): void {
     const onDeadline = this.onDeadline

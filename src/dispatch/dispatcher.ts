@@ -53,12 +53,16 @@ export class Dispatcher {
     } else if (choice == null) {
       this.init.claim(call)
     } else {
-      void this.send(call, choice)
+      this.send(call, choice)
     }
   }
 
-  /** Sends the call's next attempt to `peerId`, on `via` if it is still open (the channel an offer came on). */
-  async send (call: Call, peerId: string, via?: TaskChannel): Promise<void> {
+  /**
+   * Sends the call's next attempt to `peerId`, on `via` if it is still open
+   * (the channel an offer came on). With a channel open the frame is queued
+   * before this returns; otherwise once one is opened.
+   */
+  send (call: Call, peerId: string, via?: TaskChannel): void {
     const stop = cannotRetry(call)
     if (stop != null) {
       this.init.end(call, stop)
@@ -66,10 +70,20 @@ export class Dispatcher {
     }
     call.assign(peerId)
     this.init.assignments.assign(call, peerId)
-    const channel = this.init.channels.existing(peerId) ?? (via?.isOpen === true ? via : undefined) ?? await this.reach(call, peerId)
-    if (channel == null || call.worker !== peerId || call.settled) {
+    const open = this.init.channels.existing(peerId) ?? (via?.isOpen === true ? via : undefined)
+    if (open != null) {
+      this.begin(call, peerId, open)
       return
     }
+    void this.reach(call, peerId).then(channel => {
+      if (channel != null && call.worker === peerId && !call.settled) {
+        this.begin(call, peerId, channel)
+      }
+    })
+  }
+
+  /** Sends the TASK frame of the call's next attempt on `channel`. */
+  private begin (call: Call, peerId: string, channel: TaskChannel): void {
     const attempt = call.beginAttempt(channel)
     if (call.journaled) {
       this.init.journal?.assigned(call, peerId)

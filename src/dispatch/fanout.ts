@@ -9,17 +9,12 @@ import type { BroadcastReply } from '../types.ts'
 
 /**
  * Waits for `calls` (one per worker, in the order of `peers`). With a
- * quorum, resolves once that many succeeded and cancels the rest through
- * `cancel`; rejects when the quorum can no longer be met.
+ * quorum (at most as many as there are calls), resolves once that many
+ * succeeded and cancels the rest through `cancel`; rejects when the quorum
+ * can no longer be met.
  */
 export async function gather<T> (calls: Call[], peers: string[], quorum: number | undefined, cancel: (call: Call) => void): Promise<Array<BroadcastReply<T>>> {
   const replies: Array<BroadcastReply<T>> = []
-  if (quorum != null && quorum > calls.length) {
-    for (const call of calls) {
-      cancel(call)
-    }
-    throw new NoWorkersError(`a quorum of ${quorum} needs more than the ${calls.length} live workers`)
-  }
   return new Promise((resolve, reject) => {
     let ok = 0
     let failed = 0

@@ -5,7 +5,7 @@
  * Frames of a superseded attempt are dropped, so the caller sees each chunk
  * once.
  */
-import { InvalidArgumentError, NoWorkersError, NotStartedError, RateLimitedError, errorFromWire, isFinal } from '../errors.ts'
+import { AbortError, InvalidArgumentError, NoWorkersError, NotStartedError, RateLimitedError, errorFromWire, isFinal } from '../errors.ts'
 import { FLAG_RETRYABLE, KIND_CANCEL, KIND_CHUNK, KIND_CREDIT, KIND_ERROR, KIND_OFFER, KIND_RESULT } from '../wire/frame.ts'
 import { decodePayload } from '../wire/payload.ts'
 import { Assignments } from './assignments.ts'
@@ -24,6 +24,9 @@ import type { TaskEvent } from '../types.ts'
 import type { Frame } from '../wire/frame.ts'
 import type { Journal } from '../journal/journal.ts'
 import type { Logger } from '@libp2p/interface'
+
+/** What the members of a fan-out share: everything but their id and their worker. */
+export type MemberInit = Omit<CallInit, 'id' | 'pinned'>
 
 export interface RequesterInit {
   log: Logger
@@ -90,6 +93,56 @@ export class Requester {
       begin()
     }
     return call
+  }
+
+  /**
+   * Starts the members of a fan-out: one call per worker, each pinned to
+   * it, all sharing `init` (one encoded input, one deadline) and one
+   * listener on `signal`. Either all start or none does: past the limit of
+   * calls in flight this throws RateLimitedError before any is sent.
+   */
+  startMembers (init: MemberInit, members: Array<{ id: string, peerId: string }>, signal?: AbortSignal): Call[] {
+    for (const { id } of members) {
+      this.checkRoom(id)
+    }
+    if (this.calls.size + members.length > this.init.maxCalls) {
+      throw new RateLimitedError(`this node has room for ${this.init.maxCalls - this.calls.size} more calls in flight, not the ${members.length} of this fan-out`)
+    }
+    const calls: Call[] = []
+    for (const { id, peerId } of members) {
+      const call = new Call({ ...init, id, pinned: peerId })
+      this.calls.set(id, call)
+      call.arm(err => { this.end(call, err) }, this.deadlines)
+      calls.push(call)
+    }
+    if (signal?.aborted === true) {
+      this.endAll(calls, new AbortError('the call was aborted'))
+      return calls
+    }
+    for (const call of calls) {
+      this.dispatcher.dispatch(call)
+    }
+    if (signal != null) {
+      // one listener for every member, dropped once the last one ended
+      const onAbort = (): void => { this.endAll(calls, new AbortError('the call was aborted')) }
+      let left = calls.length
+      const settled = (): void => {
+        if (--left === 0) {
+          signal.removeEventListener('abort', onAbort)
+        }
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      for (const call of calls) {
+        call.onSettle(settled)
+      }
+    }
+    return calls
+  }
+
+  private endAll (calls: Call[], err: Error): void {
+    for (const call of calls) {
+      this.end(call, err)
+    }
   }
 
   private checkRoom (id: string): void {
@@ -221,7 +274,7 @@ export class Requester {
     call.closeClaim()
     this.init.table.learnWorker(peer, call.service, frame.capacity, frame.load)
     // granted on the channel the offer came on: no stream to open first
-    void this.dispatcher.send(call, peer, channel)
+    this.dispatcher.send(call, peer, channel)
   }
 
   private claim (call: Call): void {
