@@ -28,6 +28,7 @@ interface WindowedStream {
   recvWindow?: number
   recvWindowCapacity?: number
   sendWindowUpdate: () => void
+  abort: (err: Error) => void
 }
 
 /** The muxer method that makes each stream, inbound and outbound. */
@@ -60,8 +61,9 @@ export function meshMuxer (init?: YamuxMuxerInit): () => StreamMuxerFactory {
 
 /**
  * Makes `stream` skip window updates while it is established and at least
- * half its receive window is left. A stream without the expected fields
- * (another yamux version) is left as it is.
+ * half its receive window is left, and end itself when an update cannot be
+ * sent because its connection is gone. A stream without the expected
+ * fields (another yamux version) is left as it is.
  */
 export function updateAtHalfWindow (stream: WindowedStream): void {
   const sendWindowUpdate = stream.sendWindowUpdate
@@ -72,6 +74,11 @@ export function updateAtHalfWindow (stream: WindowedStream): void {
     if (this.state === StreamState.Established && (this.recvWindowCapacity ?? 0) * 2 >= (this.recvWindow ?? 0)) {
       return
     }
-    sendWindowUpdate.call(this)
+    try {
+      sendWindowUpdate.call(this)
+    } catch (err: any) {
+      // the connection closed under the stream (yamux sends a new stream's SYN from a microtask): end this stream, not the process
+      this.abort(err)
+    }
   }
 }

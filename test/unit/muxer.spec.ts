@@ -4,9 +4,10 @@
  * the credit they need, and both directions keep working.
  */
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { StreamState } from '@chainsafe/libp2p-yamux/stream'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { describe, expect, it } from 'vitest'
-import { meshMuxer } from '../../src/channel/muxer.ts'
+import { meshMuxer, updateAtHalfWindow } from '../../src/channel/muxer.ts'
 import type { StreamMuxer, StreamMuxerFactory, Stream } from '@libp2p/interface'
 
 /** yamux's frame type of a window update (its specification's value). */
@@ -110,5 +111,22 @@ describe('mesh muxer', () => {
     })()
     const [returned] = await Promise.all([read(out, back.byteLength), replying])
     expect(Buffer.from(returned).equals(Buffer.from(back))).toBe(true)
+  })
+})
+
+describe('mesh muxer, a connection gone under a stream', () => {
+  it('ends the stream with the send error instead of throwing it into the event loop', () => {
+    const gone = new Error('Cannot write to a stream that is closed')
+    const aborted: Error[] = []
+    const stream = {
+      state: StreamState.SYNSent,
+      recvWindow: 256 * 1024,
+      recvWindowCapacity: 256 * 1024,
+      sendWindowUpdate: () => { throw gone },
+      abort: (err: Error) => { aborted.push(err) }
+    }
+    updateAtHalfWindow(stream)
+    expect(() => { stream.sendWindowUpdate() }).not.toThrow()
+    expect(aborted).toEqual([gone])
   })
 })
